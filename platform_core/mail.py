@@ -1,0 +1,46 @@
+"""Branded e-mail: rendered in the tenant's theme and the recipient's language, sent by Celery."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+from django_tenants.utils import schema_context
+
+
+def recipient_language(user, tenant) -> str:
+    preferred = getattr(user, "preferred_language", "") if user is not None else ""
+    if tenant is not None and not tenant.is_public:
+        return preferred if preferred in tenant.languages else tenant.default_language
+    return preferred or settings.LANGUAGE_CODE
+
+
+def render_branded_mail(*, tenant, template: str, context: dict, language: str) -> tuple[str, str, str]:
+    """Return (subject, text, html) for ``templates/<template>_{subject,body}.txt|html``."""
+    schema = tenant.schema_name if tenant is not None else "public"
+    with schema_context(schema), translation.override(language):
+        context = {
+            **context,
+            "tenant": tenant,
+            "platform_name": settings.PLATFORM_NAME,
+            "programme_name": tenant.name if tenant is not None and not tenant.is_public else settings.PLATFORM_NAME,
+            "branding": tenant.branding if tenant is not None and not tenant.is_public else None,
+        }
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        text = render_to_string(f"{template}_body.txt", context)
+        html = render_to_string(f"{template}_body.html", context)
+    return subject, text, html
+
+
+def send_branded_mail(*, tenant, to: str, template: str, context: dict, language: str) -> None:
+    subject, text, html = render_branded_mail(tenant=tenant, template=template, context=context, language=language)
+    deliver_mail.delay(to=to, subject=subject, text=text, html=html)
+
+
+@shared_task(name="platform_core.deliver_mail", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def deliver_mail(*, to: str, subject: str, text: str, html: str) -> None:
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[to])
+    message.attach_alternative(html, "text/html")
+    message.send()

@@ -1,0 +1,20 @@
+"""URLs every host answers: health probes, language switch, theme tokens."""
+
+from django.urls import path
+from django.views.i18n import set_language
+
+from platform_core import health, views
+from tenants.views import theme_tokens
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("theme/tokens.css", theme_tokens, name="theme-tokens"),
+    path("legal/<slug:page>/", views.legal, name="legal"),
+]
+
+handler400 = "platform_core.views.bad_request"
+handler403 = "platform_core.views.permission_denied"
+handler404 = "platform_core.views.page_not_found"
+handler500 = "platform_core.views.server_error"

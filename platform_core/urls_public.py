@@ -1,0 +1,15 @@
+"""The platform's own host: landing page, operators' console, operators' sign-in."""
+
+from django.urls import include, path
+
+from platform_core import views
+from platform_core.urls_common import handler400, handler403, handler404, handler500  # noqa: F401
+from platform_core.urls_common import urlpatterns as common
+from shared_apps.accounts.urls import public_urlpatterns as account_urls
+
+urlpatterns = [
+    *common,
+    path("", views.landing, name="landing"),
+    path("accounts/", include((account_urls, "accounts"))),
+    path("console/", include("shared_apps.operators.urls")),
+]

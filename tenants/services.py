@@ -1,0 +1,266 @@
+"""Provisioning: create, suspend, resume, export and delete tenants.
+
+A new tenant never replays migrations. It takes over a spare schema from a small pool
+(an ``ALTER SCHEMA … RENAME``, a few milliseconds) that a background task refills by
+cloning a migrated template schema. Template and spares are ``Tenant`` rows, so
+``migrate_schemas`` migrates them with every other tenant and they never fall behind.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import secrets
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core import serializers
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tenants.clone import CloneSchema
+from django_tenants.utils import schema_context, schema_exists
+
+from tenants import catalog, validation
+from tenants.models import Domain, Tenant
+
+logger = logging.getLogger(__name__)
+
+TEMPLATE_SCHEMA = "tenant_template"
+
+
+class ProvisioningError(Exception):
+    """A tenant could not be created, changed or deleted; the message says why."""
+
+
+@dataclass(frozen=True)
+class TenantSpec:
+    slug: str
+    name: str
+    domains: list[str]
+    theme: str = "francophonie"
+    default_language: str = "fr"
+    languages: tuple[str, ...] = ("fr", "en")
+    modules: tuple[str, ...] = tuple(catalog.MODULES)
+
+
+def clean_spec(spec: TenantSpec) -> TenantSpec:
+    """Validate a tenant specification; raise ValidationError with every problem found."""
+    errors: dict[str, list] = {}
+
+    def check(field, func, *args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except ValidationError as exc:
+            errors.setdefault(field, []).extend(exc.messages)
+            return None
+
+    slug = check("slug", validation.validate_slug, spec.slug)
+    if slug and Tenant.objects.filter(slug=slug).exists():
+        errors.setdefault("slug", []).append(_("A tenant with this slug already exists."))
+    name = spec.name.strip()
+    if not name:
+        errors.setdefault("name", []).append(_("Give the programme a name."))
+    hosts = [check("domains", validation.validate_hostname, d) for d in spec.domains if d.strip()]
+    hosts = [h for h in hosts if h]
+    if slug and not spec.domains:
+        hosts = [f"{slug}.{settings.PLATFORM_DOMAIN}"]
+    taken = list(Domain.objects.filter(domain__in=hosts).values_list("domain", flat=True))
+    if taken:
+        errors.setdefault("domains", []).append(_("Already in use: %(hosts)s.") % {"hosts": ", ".join(taken)})
+    check("theme", validation.validate_theme, spec.theme)
+    check("languages", validation.validate_languages, default_language=spec.default_language, languages=list(spec.languages))
+    check("modules", validation.validate_modules, list(spec.modules))
+    if errors:
+        raise ValidationError(errors)
+    return TenantSpec(
+        slug=slug, name=name, domains=list(dict.fromkeys(hosts)), theme=spec.theme,
+        default_language=spec.default_language, languages=tuple(spec.languages), modules=tuple(spec.modules),
+    )
+
+
+def _rename_schema(old: str, new: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f'ALTER SCHEMA "{old}" RENAME TO "{new}"')
+
+
+def _migrate_schema(schema_name: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema_name}"')
+    call_command("migrate_schemas", tenant=True, schema_name=schema_name, interactive=False, verbosity=0)
+    connection.set_schema_to_public()
+
+
+def _clone_schema(source: str, target: str) -> None:
+    # DATA mode copies django_migrations too, so the clone knows it is fully migrated.
+    CloneSchema().clone_schema(source, target, "DATA")
+    connection.set_schema_to_public()
+
+
+def ensure_template() -> Tenant:
+    """The migrated template schema every spare is cloned from (created by migrating)."""
+    template = Tenant.objects.filter(status=Tenant.Status.TEMPLATE).first()
+    if template is None:
+        template = Tenant.objects.create(schema_name=TEMPLATE_SCHEMA, status=Tenant.Status.TEMPLATE, name="template")
+    if not schema_exists(template.schema_name):
+        _migrate_schema(template.schema_name)
+    return template
+
+
+def create_spare() -> Tenant:
+    template = ensure_template()
+    schema_name = f"spare_{secrets.token_hex(6)}"
+    _clone_schema(template.schema_name, schema_name)
+    return Tenant.objects.create(schema_name=schema_name, status=Tenant.Status.SPARE)
+
+
+def refill_spare_pool(size: int | None = None) -> int:
+    """Top the pool up to ``size`` spares; returns how many were created."""
+    size = settings.TENANT_SPARE_POOL_SIZE if size is None else size
+    created = 0
+    while Tenant.objects.spares().count() < size:
+        create_spare()
+        created += 1
+    return created
+
+
+def _take_spare() -> Tenant | None:
+    return Tenant.objects.spares().select_for_update(skip_locked=True).order_by("created_at").first()
+
+
+def provision_tenant(spec: TenantSpec, *, method: str = "pool", refill: bool = True) -> Tenant:
+    """Create a tenant from a validated spec.
+
+    ``method`` is ``pool`` (take a spare, else clone the template) or ``migrate`` (replay
+    every migration: the slow baseline the benchmark compares against).
+    """
+    spec = clean_spec(spec)
+    schema_name = validation.schema_name_for(spec.slug)
+    if schema_exists(schema_name):
+        raise ProvisioningError(_("A database schema named “%(schema)s” already exists.") % {"schema": schema_name})
+    fields = dict(
+        slug=spec.slug, name=spec.name, status=Tenant.Status.ACTIVE, theme=spec.theme,
+        default_language=spec.default_language, languages=list(spec.languages), modules=list(spec.modules),
+    )
+    with transaction.atomic():
+        spare = _take_spare() if method == "pool" else None
+        if spare is not None:
+            _rename_schema(spare.schema_name, schema_name)
+            tenant = spare
+            for key, value in fields.items():
+                setattr(tenant, key, value)
+            tenant.schema_name = schema_name
+            tenant.created_at = timezone.now()
+            tenant.save()
+        else:
+            tenant = Tenant.objects.create(schema_name=schema_name, **fields)
+            if method == "migrate":
+                _migrate_schema(schema_name)
+            else:
+                _clone_schema(ensure_template().schema_name, schema_name)
+        for index, host in enumerate(spec.domains):
+            Domain.objects.create(tenant=tenant, domain=host, is_primary=index == 0)
+    if method == "pool" and refill:
+        from tenants.tasks import refill_spare_pool_task
+
+        transaction.on_commit(refill_spare_pool_task.delay)
+    logger.info("tenant provisioned", extra={"tenant": tenant.schema_name, "method": method})
+    return tenant
+
+
+def set_status(tenant: Tenant, *, suspended: bool) -> Tenant:
+    if tenant.status not in (Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED):
+        raise ProvisioningError(_("Only programmes can be suspended or resumed."))
+    tenant.status = Tenant.Status.SUSPENDED if suspended else Tenant.Status.ACTIVE
+    tenant.suspended_at = timezone.now() if suspended else None
+    tenant.save(update_fields=["status", "suspended_at", "updated_at"])
+    return tenant
+
+
+def export_tenant(tenant: Tenant, directory: Path | None = None) -> Path:
+    """Write the tenant's configuration, memberships and schema data to a ZIP of JSON files."""
+    from shared_apps.accounts.models import Membership
+
+    directory = Path(directory or settings.TENANT_EXPORT_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    stamp = timezone.now().strftime("%Y%m%dT%H%M%S")
+    path = directory / f"{tenant.slug or tenant.schema_name}-{stamp}.zip"
+    config = {
+        "slug": tenant.slug, "name": tenant.name, "schema_name": tenant.schema_name, "theme": tenant.theme,
+        "branding": tenant.branding, "default_language": tenant.default_language, "languages": tenant.languages,
+        "modules": tenant.modules, "role_matrix": tenant.role_matrix, "kpis": tenant.kpis,
+        "domains": [d.domain for d in tenant.domains.all()], "exported_at": timezone.now().isoformat(),
+    }
+    memberships = [
+        {"email": m.user.email, "full_name": m.user.full_name, "role": m.role, "joined_at": m.created_at.isoformat()}
+        for m in Membership.objects.for_tenant(tenant).select_related("user")
+    ]
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("tenant.json", json.dumps(config, indent=2, ensure_ascii=False))
+        archive.writestr("memberships.json", json.dumps(memberships, indent=2, ensure_ascii=False))
+        with schema_context(tenant.schema_name):
+            for app_label in settings.TENANT_APPS:
+                app_config = apps.get_app_config(app_label.rsplit(".", 1)[-1])
+                for model in app_config.get_models():
+                    buffer = io.StringIO()
+                    serializers.serialize("json", model._default_manager.all().order_by("pk"), stream=buffer, indent=2)
+                    archive.writestr(f"data/{model._meta.label_lower}.json", buffer.getvalue())
+    return path
+
+
+def delete_tenant(tenant: Tenant, *, confirm_slug: str) -> Path:
+    """Export, then drop the schema and every row of the tenant. Returns the export's path."""
+    if confirm_slug != tenant.slug:
+        raise ProvisioningError(_("Type the tenant's slug exactly to confirm its deletion."))
+    if tenant.status not in (Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED):
+        raise ProvisioningError(_("Only programmes can be deleted."))
+    export_path = export_tenant(tenant)
+    with transaction.atomic():
+        tenant.delete(force_drop=True)
+    logger.info("tenant deleted", extra={"tenant": tenant.schema_name, "export": str(export_path)})
+    return export_path
+
+
+def timed_provision(spec: TenantSpec, *, method: str, refill: bool = True) -> tuple[Tenant, float]:
+    started = time.perf_counter()
+    tenant = provision_tenant(spec, method=method, refill=refill)
+    return tenant, time.perf_counter() - started
+
+
+def update_configuration(tenant: Tenant, **changes) -> Tenant:
+    """Apply validated configuration changes (branding, languages, modules, roles, KPIs)."""
+    if "branding" in changes:
+        branding = {**catalog.DEFAULT_BRANDING, **tenant.branding, **changes["branding"]}
+        for field in ("primary_color", "accent_color", "text_color", "background_color"):
+            branding[field] = validation.validate_hex_colour(branding[field])
+        if branding["heading_font"] not in catalog.FONT_STACKS or branding["body_font"] not in catalog.FONT_STACKS:
+            raise ValidationError(_("Choose one of the offered fonts."))
+        errors = validation.contrast_errors(branding)
+        if errors:
+            raise ValidationError(errors)
+        changes["branding"] = branding
+    if "theme" in changes:
+        validation.validate_theme(changes["theme"])
+    if "languages" in changes or "default_language" in changes:
+        validation.validate_languages(
+            default_language=changes.get("default_language", tenant.default_language),
+            languages=list(changes.get("languages", tenant.languages)),
+        )
+    if "modules" in changes:
+        validation.validate_modules(changes["modules"])
+    if "role_matrix" in changes:
+        validation.validate_role_matrix(changes["role_matrix"])
+    if "kpis" in changes:
+        validation.validate_kpis(changes["kpis"])
+    for key, value in changes.items():
+        setattr(tenant, key, value)
+    tenant.save(update_fields=[*changes, "updated_at"])
+    logger.info("tenant configuration changed", extra={"tenant": tenant.schema_name, "fields": sorted(changes)})
+    return tenant

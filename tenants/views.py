@@ -1,0 +1,97 @@
+"""The tenant admins' own pages: branding, languages and modules, roles, KPIs."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_http_methods
+
+from shared_apps.accounts.permissions import permission_required
+from tenants import catalog, forms, services
+
+
+def _save(request, form, **changes):
+    try:
+        services.update_configuration(request.tenant, **changes)
+    except ValidationError as error:
+        for field, messages_ in error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]:
+            for message in messages_:
+                form.add_error(field if field in form.fields else None, message)
+        return False
+    messages.success(request, _("Settings saved."))
+    return True
+
+
+@permission_required("settings.view")
+def settings_index(request):
+    return render(request, "tenants/settings_index.html", {"kpis": request.tenant.kpis})
+
+
+@permission_required("settings.change")
+@require_http_methods(["GET", "POST"])
+def branding(request):
+    tenant = request.tenant
+    form = forms.BrandingForm(request.POST or None, initial={**tenant.branding, "theme": tenant.theme})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        theme = data.pop("theme")
+        if _save(request, form, branding=data, theme=theme):
+            return redirect("tenant-settings:branding")
+    return render(request, "tenants/settings_branding.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@permission_required("settings.change")
+@require_http_methods(["GET", "POST"])
+def languages_modules(request):
+    tenant = request.tenant
+    initial = {"name": tenant.name, "default_language": tenant.default_language, "languages": tenant.languages,
+               "modules": tenant.modules, "signup_roles": tenant.signup_roles}
+    form = forms.LanguagesModulesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid() and _save(request, form, **form.cleaned_data):
+        return redirect("tenant-settings:languages-modules")
+    return render(request, "tenants/settings_languages_modules.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@permission_required("settings.change")
+@require_http_methods(["GET", "POST"])
+def role_matrix(request):
+    form = forms.RoleMatrixForm(request.POST or None, matrix=request.tenant.role_matrix)
+    if request.method == "POST" and form.is_valid() and _save(request, form, role_matrix=form.matrix()):
+        return redirect("tenant-settings:roles")
+    context = {"form": form, "roles": list(catalog.MATRIX_ROLES.values())}
+    return render(request, "tenants/settings_roles.html", context, status=400 if form.errors else 200)
+
+
+@permission_required("settings.change")
+@require_http_methods(["GET", "POST"])
+def kpis(request):
+    formset = forms.KpiFormSet(request.POST or None, initial=request.tenant.kpis, prefix="kpi")
+    if request.method == "POST" and formset.is_valid():
+        try:
+            services.update_configuration(request.tenant, kpis=formset.kpis())
+        except ValidationError as error:
+            formset._non_form_errors = formset.error_class(error.messages)
+        else:
+            messages.success(request, _("Settings saved."))
+            return redirect("tenant-settings:kpis")
+    has_errors = request.method == "POST" and not formset.is_valid()
+    return render(request, "tenants/settings_kpis.html", {"formset": formset}, status=400 if has_errors else 200)
+
+
+@cache_control(max_age=300, public=True)
+def theme_tokens(request):
+    """The tenant's branding tokens as CSS custom properties (no inline styles needed)."""
+    tenant = request.tenant
+    branding = {**catalog.DEFAULT_BRANDING, **(tenant.branding if not tenant.is_public else {})}
+    lines = [
+        f"--brand-primary: {branding['primary_color']};",
+        f"--brand-accent: {branding['accent_color']};",
+        f"--brand-text: {branding['text_color']};",
+        f"--brand-background: {branding['background_color']};",
+        f"--brand-heading-font: {catalog.FONT_STACKS.get(branding['heading_font'], catalog.FONT_STACKS['system-ui'])};",
+        f"--brand-body-font: {catalog.FONT_STACKS.get(branding['body_font'], catalog.FONT_STACKS['system-ui'])};",
+    ]
+    css = ":root {\n  " + "\n  ".join(lines) + "\n}\n"
+    return HttpResponse(css, content_type="text/css; charset=utf-8")

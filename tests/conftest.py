@@ -1,0 +1,106 @@
+"""Two programmes with a member of every role, created once per test session.
+
+Tenants are provisioned the way production does it (spare pool, cloned template), so
+the whole suite migrates a tenant schema exactly once. Every test runs in a transaction
+that is rolled back, schema changes included.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+from tenants import catalog, services
+from tenants.models import Domain, Tenant
+from tests.factories import PASSWORD, MembershipFactory, UserFactory
+
+ROLES = list(catalog.ROLES)
+
+
+@dataclass
+class Programme:
+    tenant: Tenant
+    host: str
+    members: dict[str, object] = field(default_factory=dict)
+
+    def client(self, user=None) -> Client:
+        client = Client(HTTP_HOST=self.host)
+        if user is not None:
+            sign_in(client, user)
+        return client
+
+
+def sign_in(client: Client, user) -> None:
+    response = client.post("/accounts/sign-in/", {"username": user.email, "password": PASSWORD})
+    assert response.status_code == 302, response.content[:500]
+
+
+def _bootstrap_platform() -> dict[str, Programme]:
+    public, _ = Tenant.objects.get_or_create(schema_name="public", defaults={"status": Tenant.Status.PUBLIC, "name": "Comptoir"})
+    Domain.objects.get_or_create(domain=settings.PLATFORM_DOMAIN, defaults={"tenant": public, "is_primary": True})
+    services.refill_spare_pool(2)
+    programmes = {}
+    for slug, theme, languages in (("alpha", "francophonie", ("fr", "en")), ("beta", "showroom", ("en", "fr", "de"))):
+        tenant = services.provision_tenant(
+            services.TenantSpec(slug=slug, name=f"Programme {slug}", domains=[f"{slug}.{settings.PLATFORM_DOMAIN}"],
+                                theme=theme, default_language=languages[0], languages=languages),
+            refill=False,
+        )
+        programme = Programme(tenant=tenant, host=f"{slug}.{settings.PLATFORM_DOMAIN}")
+        for role in ROLES:
+            user = UserFactory(email=f"{role}@{slug}.example.org", full_name=f"{role.replace('_', ' ').title()} {slug.title()}")
+            MembershipFactory(user=user, tenant=tenant, role=role)
+            programme.members[role] = user
+        programmes[slug] = programme
+    services.refill_spare_pool(2)
+    connection.set_schema_to_public()
+    return programmes
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        yield _bootstrap_platform()
+
+
+@pytest.fixture(scope="session")
+def programmes(django_db_setup) -> dict[str, Programme]:
+    return django_db_setup
+
+
+@pytest.fixture
+def alpha(programmes, db) -> Programme:
+    programmes["alpha"].tenant.refresh_from_db()
+    return programmes["alpha"]
+
+
+@pytest.fixture
+def beta(programmes, db) -> Programme:
+    programmes["beta"].tenant.refresh_from_db()
+    return programmes["beta"]
+
+
+@pytest.fixture
+def platform_client(db) -> Client:
+    return Client(HTTP_HOST=settings.PLATFORM_DOMAIN)
+
+
+@pytest.fixture
+def operator(db):
+    return UserFactory(email="operator@comptoir.test", is_staff=True)
+
+
+@pytest.fixture
+def outsider(db):
+    """Someone with an account but no membership anywhere."""
+    return UserFactory(email="outsider@example.org")
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_after_each_test():
+    yield
+    connection.set_schema_to_public()
