@@ -13,6 +13,10 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import execute_from_command_line
 
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["dev"]:
+        from platform_core.devserver import main as dev
+
+        return dev(args[1:])
     execute_from_command_line(["comptoir", *args])
 
 

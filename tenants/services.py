@@ -145,10 +145,10 @@ def provision_tenant(spec: TenantSpec, *, method: str = "pool", refill: bool = T
     schema_name = validation.schema_name_for(spec.slug)
     if schema_exists(schema_name):
         raise ProvisioningError(_("A database schema named “%(schema)s” already exists.") % {"schema": schema_name})
-    fields = dict(
-        slug=spec.slug, name=spec.name, status=Tenant.Status.ACTIVE, theme=spec.theme,
-        default_language=spec.default_language, languages=list(spec.languages), modules=list(spec.modules),
-    )
+    fields = {
+        "slug": spec.slug, "name": spec.name, "status": Tenant.Status.ACTIVE, "theme": spec.theme,
+        "default_language": spec.default_language, "languages": list(spec.languages), "modules": list(spec.modules),
+    }
     with transaction.atomic():
         spare = _take_spare() if method == "pool" else None
         if spare is not None:

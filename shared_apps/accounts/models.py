@@ -149,14 +149,14 @@ class Membership(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TenantScopedQuerySet.as_manager()
+    # Django's own machinery (cascades, serialisation) reads through this one.
+    plain = models.Manager()  # noqa: DJ012
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "tenant"], name="one_membership_per_tenant")]
         indexes = [models.Index(fields=["tenant", "role"])]
         ordering = ["user__full_name"]
         base_manager_name = "plain"
-
-    plain = models.Manager()
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()}"
@@ -176,7 +176,7 @@ class Invitation(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     objects = TenantScopedQuerySet.as_manager()
-    plain = models.Manager()
+    plain = models.Manager()  # noqa: DJ012
 
     class Meta:
         ordering = ["-created_at"]

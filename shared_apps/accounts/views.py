@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -25,6 +25,11 @@ class SignInView(auth_views.LoginView):
     template_name = "accounts/sign_in.html"
     authentication_form = forms.SignInForm
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        if self.request.tenant.is_public:
+            return resolve_url("operators:console" if self.request.user.is_staff else "landing")
+        return super().get_default_redirect_url()
 
 
 class SignOutView(auth_views.LogoutView):
