@@ -12,7 +12,11 @@ user_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("user_id", def
 
 class ContextFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.tenant = tenant_var.get()
-        record.request_id = request_id_var.get()
-        record.user_id = user_id_var.get()
+        # Values passed explicitly with `extra=` win over the request's context.
+        if not hasattr(record, "tenant"):
+            record.tenant = tenant_var.get()
+        if not hasattr(record, "request_id"):
+            record.request_id = request_id_var.get()
+        if not hasattr(record, "user_id"):
+            record.user_id = user_id_var.get()
         return True

@@ -1,4 +1,4 @@
-"""Request id and log context for every request."""
+"""Request id and log context (tenant, user) for every request."""
 
 from __future__ import annotations
 
@@ -11,7 +11,12 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
 class RequestContextMiddleware:
-    """Give each request an id (kept from a trusted proxy's X-Request-ID when well formed)."""
+    """First in the chain: give each request an id and clear the previous log context.
+
+    The id comes from a trusted proxy's X-Request-ID when well formed. The context is
+    not reset on the way out, so that Django's own request logging, which happens after
+    the middleware chain returns, still carries it.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -19,16 +24,10 @@ class RequestContextMiddleware:
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
         request.id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        tenant = getattr(request, "tenant", None)
-        tokens = [
-            request_id_var.set(request.id),
-            tenant_var.set(tenant.schema_name if tenant is not None else "-"),
-        ]
-        try:
-            response = self.get_response(request)
-        finally:
-            request_id_var.reset(tokens[0])
-            tenant_var.reset(tokens[1])
+        request_id_var.set(request.id)
+        tenant_var.set("-")
+        user_id_var.set("-")
+        response = self.get_response(request)
         response["X-Request-ID"] = request.id
         return response
 
@@ -39,8 +38,6 @@ class UserContextMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        token = user_id_var.set(str(user.pk) if user is not None and user.is_authenticated else "-")
-        try:
-            return self.get_response(request)
-        finally:
-            user_id_var.reset(token)
+        if user is not None and user.is_authenticated:
+            user_id_var.set(str(user.pk))
+        return self.get_response(request)

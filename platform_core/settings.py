@@ -66,8 +66,8 @@ TENANT_SPARE_POOL_SIZE = env.int("TENANT_SPARE_POOL_SIZE", default=2)
 TENANT_EXPORT_DIR = Path(env.str("TENANT_EXPORT_DIR", default=str(embedded.DATA_DIR / "exports")))
 
 MIDDLEWARE = [
-    "tenants.middleware.TenantMiddleware",
     "platform_core.middleware.RequestContextMiddleware",
+    "tenants.middleware.TenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

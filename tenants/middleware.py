@@ -12,6 +12,7 @@ from django.utils import translation
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import remove_www
 
+from platform_core.logging import tenant_var
 from tenants.models import Domain, Tenant
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ class TenantMiddleware(TenantMainMiddleware):
             return self._unknown_host(request, host=hostname)
         tenant.domain_url = hostname
         request.tenant = tenant
+        tenant_var.set(tenant.schema_name)
         connection.set_tenant(tenant)
         self.setup_url_routing(request)
         if tenant.is_suspended and not request.path_info.startswith(ALWAYS_SERVED_PATHS):
