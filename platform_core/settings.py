@@ -122,6 +122,10 @@ else:
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+# Set search_path once per schema change rather than before every query (half the round
+# trips). Behind PgBouncer in transaction mode, turn this off: each transaction may land
+# on another server connection and must set its own search_path.
+TENANT_LIMIT_SET_CALLS = env.bool("TENANT_LIMIT_SET_CALLS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, cache and Celery ----------------------------------------------------------
@@ -191,6 +195,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # No SESSION_COOKIE_DOMAIN: a cookie stays on the host that set it, and the session
 # records that host too (shared_apps.accounts.middleware.HostBoundSessionMiddleware).
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "platform_core.views.csrf_failure"
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "fr"

@@ -36,3 +36,7 @@ def legal(request, page):
         raise Http404
     titles = {"privacy": _("Privacy"), "accessibility": _("Accessibility statement"), "terms": _("Terms of use")}
     return render(request, "legal/page.html", {"page": page, "title": titles[page]})
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "errors/csrf.html", status=403)
