@@ -8,8 +8,10 @@ services on 127.0.0.1 when they answer.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
+import warnings
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -40,8 +42,12 @@ def local_redis_url() -> str | None:
 
 def embedded_database_settings() -> dict:
     """Start (or join) the embedded PostgreSQL and return Django connection settings."""
+    # platformdirs (used by pgserver) warns on machines without a per-user runtime dir.
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
     import pgserver
 
+    # pgserver logs from an atexit hook, after test runners have closed their streams.
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
     pgdata = DATA_DIR / "postgres"
     pgdata.mkdir(parents=True, exist_ok=True)
     # "stop" would shut the server down when this process exits, under the feet of the
