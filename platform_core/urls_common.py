@@ -1,5 +1,7 @@
 """URLs every host answers: health probes, language switch, theme tokens."""
 
+from django.conf import settings
+from django.conf.urls.static import static
 from django.urls import path
 from django.views.i18n import set_language
 
@@ -13,6 +15,9 @@ urlpatterns = [
     path("theme/tokens.css", theme_tokens, name="theme-tokens"),
     path("legal/<slug:page>/", views.legal, name="legal"),
 ]
+
+# Uploaded public files (logos); in production the storage backend serves them.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler400 = "platform_core.views.bad_request"
 handler403 = "platform_core.views.permission_denied"

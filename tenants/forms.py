@@ -35,9 +35,16 @@ class TenantCreateForm(forms.Form):
         return [line.strip() for line in self.cleaned_data["domains"].splitlines() if line.strip()]
 
 
+LOGO_MAX_BYTES = 1024 * 1024
+LOGO_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp", "GIF": "gif"}
+
+
 class BrandingForm(forms.Form):
-    logo_url = forms.URLField(label=_("Logo address"), required=False, assume_scheme="https",
-                              help_text=_("An https:// address of an SVG or PNG image."))
+    logo = forms.ImageField(
+        label=_("Logo"), required=False,
+        help_text=_("PNG, JPEG, WebP or GIF, at most 1 MB; a square image of at least 80 × 80 pixels looks best."),
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the current logo"), required=False)
     primary_color = forms.CharField(label=COLOUR_FIELDS["primary_color"], widget=forms.TextInput(attrs={"type": "color"}))
     accent_color = forms.CharField(label=COLOUR_FIELDS["accent_color"], widget=forms.TextInput(attrs={"type": "color"}))
     text_color = forms.CharField(label=COLOUR_FIELDS["text_color"], widget=forms.TextInput(attrs={"type": "color"}))
@@ -61,11 +68,20 @@ class BrandingForm(forms.Form):
     def clean_background_color(self):
         return self._clean_colour("background_color")
 
-    def clean_logo_url(self):
-        url = self.cleaned_data["logo_url"]
-        if url and not url.startswith("https://"):
-            raise ValidationError(_("Use an https:// address so the logo loads on secure pages."))
-        return url
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if not logo:
+            return None
+        if logo.size > LOGO_MAX_BYTES:
+            raise ValidationError(_("This file is larger than 1 MB; please send a smaller image."))
+        # Django's ImageField has opened the file with Pillow: trust its format, not the name.
+        image_format = getattr(logo.image, "format", None)
+        if image_format not in LOGO_FORMATS:
+            raise ValidationError(_("Send a PNG, JPEG, WebP or GIF image."))
+        if max(logo.image.size) > 4000:
+            raise ValidationError(_("This image is more than 4000 pixels wide or high; please send a smaller one."))
+        logo.extension = LOGO_FORMATS[image_format]
+        return logo
 
     def clean(self):
         cleaned = super().clean()

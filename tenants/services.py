@@ -234,6 +234,18 @@ def timed_provision(spec: TenantSpec, *, method: str, refill: bool = True) -> tu
     return tenant, time.perf_counter() - started
 
 
+def store_logo(tenant: Tenant, upload) -> str:
+    """Save an uploaded (already validated) logo and return its public URL."""
+    import hashlib
+
+    from django.core.files.storage import default_storage
+
+    content = upload.read()
+    digest = hashlib.sha256(content).hexdigest()[:16]
+    name = default_storage.save(f"branding/{tenant.schema_name}/logo-{digest}.{upload.extension}", io.BytesIO(content))
+    return default_storage.url(name)
+
+
 def update_configuration(tenant: Tenant, **changes) -> Tenant:
     """Apply validated configuration changes (branding, languages, modules, roles, KPIs)."""
     if "branding" in changes:

@@ -33,13 +33,18 @@ def settings_index(request):
 @require_http_methods(["GET", "POST"])
 def branding(request):
     tenant = request.tenant
-    form = forms.BrandingForm(request.POST or None, initial={**tenant.branding, "theme": tenant.theme})
+    form = forms.BrandingForm(request.POST or None, request.FILES or None, initial={**tenant.branding, "theme": tenant.theme})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        theme = data.pop("theme")
+        theme, logo, remove_logo = data.pop("theme"), data.pop("logo"), data.pop("remove_logo")
+        if logo:
+            data["logo_url"] = services.store_logo(tenant, logo)
+        elif remove_logo:
+            data["logo_url"] = ""
         if _save(request, form, branding=data, theme=theme):
             return redirect("tenant-settings:branding")
-    return render(request, "tenants/settings_branding.html", {"form": form}, status=400 if form.errors else 200)
+    context = {"form": form, "logo_url": tenant.branding.get("logo_url", "")}
+    return render(request, "tenants/settings_branding.html", context, status=400 if form.errors else 200)
 
 
 @permission_required("settings.change")
