@@ -73,7 +73,7 @@ def clean_spec(spec: TenantSpec) -> TenantSpec:
         errors.setdefault("name", []).append(_("Give the programme a name."))
     hosts = [check("domains", validation.validate_hostname, d) for d in spec.domains if d.strip()]
     hosts = [h for h in hosts if h]
-    if slug and not spec.domains:
+    if slug and not hosts and "domains" not in errors:
         hosts = [f"{slug}.{settings.PLATFORM_DOMAIN}"]
     taken = list(Domain.objects.filter(domain__in=hosts).values_list("domain", flat=True))
     if taken:
