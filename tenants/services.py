@@ -33,7 +33,7 @@ from tenants.models import Domain, Tenant
 
 logger = logging.getLogger(__name__)
 
-TEMPLATE_SCHEMA = "tenant_template"
+TEMPLATE_SCHEMA = validation.TEMPLATE_SCHEMA
 # pool: take a spare (clone the template when the pool is empty); clone: always clone the
 # template; migrate: replay every migration, the slow baseline the benchmark measures.
 PROVISIONING_METHODS = ("pool", "clone", "migrate")
