@@ -186,7 +186,9 @@ def provision_tenant(spec: TenantSpec, *, method: str = "pool", refill: bool = T
     if method == "pool" and refill:
         from tenants.tasks import refill_spare_pool_task
 
-        transaction.on_commit(refill_spare_pool_task.delay)
+        # The tenant exists once committed: a broker that is down must not turn that into an
+        # error for the operator; the periodic refill on beat catches up.
+        transaction.on_commit(refill_spare_pool_task.delay, robust=True)
     logger.info("tenant provisioned", extra={"tenant": tenant.schema_name, "method": method})
     return tenant
 
