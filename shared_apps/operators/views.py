@@ -57,7 +57,10 @@ def tenant_set_status(request, slug):
     tenant = selectors.programme(slug)
     if tenant is None:
         raise Http404
-    suspend = request.POST.get("action") == "suspend"
+    action = request.POST.get("action")
+    if action not in ("suspend", "resume"):
+        return render(request, "errors/400.html", status=400)
+    suspend = action == "suspend"
     services.set_status(tenant, suspended=suspend)
     messages.success(request, _("Programme suspended.") if suspend else _("Programme resumed."))
     return redirect("operators:tenant-detail", slug=slug)
