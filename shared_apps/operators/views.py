@@ -20,7 +20,7 @@ def console(request):
 @operator_required
 @require_http_methods(["GET", "POST"])
 def tenant_create(request):
-    form = TenantCreateForm(request.POST or None)
+    form = TenantCreateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         spec = services.TenantSpec(
