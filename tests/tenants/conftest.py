@@ -8,10 +8,11 @@ from django.test import Client
 
 from shared_apps.accounts.middleware import BOUND_SCHEMA_KEY
 from tenants import services
+from tests.factories import UserFactory
 
 
 def signed_in(client: Client, user, *, schema_name: str) -> Client:
-    """Sign ``user`` in without hashing a password, bound to the host's schema like a real sign-in."""
+    """Sign ``user`` in without a password, bound to the host's schema as a real sign-in is."""
     client.force_login(user)
     session = client.session
     session[BOUND_SCHEMA_KEY] = schema_name
@@ -20,7 +21,8 @@ def signed_in(client: Client, user, *, schema_name: str) -> Client:
 
 
 def member_client(programme, user) -> Client:
-    return signed_in(Client(HTTP_HOST=programme.host), user, schema_name=programme.tenant.schema_name)
+    client = Client(HTTP_HOST=programme.host, HTTP_ACCEPT_LANGUAGE="en")
+    return signed_in(client, user, schema_name=programme.tenant.schema_name)
 
 
 @pytest.fixture
@@ -39,3 +41,14 @@ def gamma(db):
     """A fresh programme taken from the spare pool (rolled back with the test)."""
     spec = services.TenantSpec(slug="gamma", name="Programme gamma", domains=[])
     return services.provision_tenant(spec, refill=False)
+
+
+@pytest.fixture
+def operator(db):
+    """The shared fixture's operator, without hashing a password these tests never type."""
+    return UserFactory(email="operator@comptoir.test", is_staff=True, password=None)
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(email="outsider@example.org", password=None)

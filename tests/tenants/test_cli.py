@@ -14,10 +14,23 @@ def run(*args, **options) -> str:
 
 
 def test_create_provisions_a_programme_and_says_where(db, settings):
-    output = run("create", "gamma", "--name", "Programme gamma", "--languages", "en,fr", "--theme", "showroom")
+    output = run(
+        "create",
+        "gamma",
+        "--name",
+        "Programme gamma",
+        "--languages",
+        "en,fr",
+        "--theme",
+        "showroom",
+    )
 
     tenant = Tenant.objects.get(slug="gamma")
-    assert (tenant.default_language, tenant.languages, tenant.theme) == ("en", ["en", "fr"], "showroom")
+    assert (tenant.default_language, tenant.languages, tenant.theme) == (
+        "en",
+        ["en", "fr"],
+        "showroom",
+    )
     assert schema_exists("gamma")
     assert f"gamma.{settings.PLATFORM_DOMAIN}" in output and "Created “Programme gamma”" in output
 
@@ -33,8 +46,14 @@ def test_create_with_the_migrate_method(db):
     [
         (["bad_slug", "--name", "X"], "slug: Use 1 to 40 lower-case letters"),
         (["alpha", "--name", "X"], "slug: A tenant with this slug already exists."),
-        (["gamma", "--name", "X", "--domain", "bad_host.example.org"], "domains: “bad_host.example.org” is not"),
-        (["gamma", "--name", "X", "--languages", "fr", "--default-language", "de"], "languages: The default"),
+        (
+            ["gamma", "--name", "X", "--domain", "bad_host.example.org"],
+            "domains: “bad_host.example.org” is not",
+        ),
+        (
+            ["gamma", "--name", "X", "--languages", "fr", "--default-language", "de"],
+            "languages: The default",
+        ),
         (["gamma", "--name", "X", "--theme", "neon"], "theme: Unknown theme “neon”."),
         (["gamma", "--name", "X", "--method", "copy"], "invalid choice: 'copy'"),
     ],

@@ -30,8 +30,14 @@ def test_delete_exports_then_drops_schema_rows_and_memberships(gamma, export_dir
         memberships = json.loads(archive.read("memberships.json"))
         notifications = json.loads(archive.read("data/notifications.notification.json"))
     assert config["slug"] == "gamma"
-    assert memberships == [{"email": member.email, "full_name": member.full_name, "role": "buyer",
-                            "joined_at": memberships[0]["joined_at"]}]
+    assert memberships == [
+        {
+            "email": member.email,
+            "full_name": member.full_name,
+            "role": "buyer",
+            "joined_at": memberships[0]["joined_at"],
+        }
+    ]
     assert notifications[0]["fields"]["title"] == "Bienvenue"
     assert not schema_exists("gamma")
     assert not Tenant.objects.filter(slug="gamma").exists()
