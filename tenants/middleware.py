@@ -32,7 +32,8 @@ class TenantMiddleware(TenantMainMiddleware):
     def process_request(self, request):
         connection.set_schema_to_public()
         try:
-            hostname = remove_www(request.get_host().split(":")[0])
+            # Host names are case-insensitive; domains are stored in lower case.
+            hostname = remove_www(request.get_host().split(":")[0].lower())
         except DisallowedHost:
             return self._unknown_host(request, host=request.META.get("HTTP_HOST", ""))
         try:

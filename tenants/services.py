@@ -33,7 +33,10 @@ from tenants.models import Domain, Tenant
 
 logger = logging.getLogger(__name__)
 
-TEMPLATE_SCHEMA = "tenant_template"
+TEMPLATE_SCHEMA = validation.TEMPLATE_SCHEMA
+# pool: take a spare (clone the template when the pool is empty); clone: always clone the
+# template; migrate: replay every migration, the slow baseline the benchmark measures.
+PROVISIONING_METHODS = ("pool", "clone", "migrate")
 
 
 class ProvisioningError(Exception):
@@ -70,7 +73,7 @@ def clean_spec(spec: TenantSpec) -> TenantSpec:
         errors.setdefault("name", []).append(_("Give the programme a name."))
     hosts = [check("domains", validation.validate_hostname, d) for d in spec.domains if d.strip()]
     hosts = [h for h in hosts if h]
-    if slug and not spec.domains:
+    if slug and not hosts and "domains" not in errors:
         hosts = [f"{slug}.{settings.PLATFORM_DOMAIN}"]
     taken = list(Domain.objects.filter(domain__in=hosts).values_list("domain", flat=True))
     if taken:
@@ -131,6 +134,16 @@ def refill_spare_pool(size: int | None = None) -> int:
     return created
 
 
+def shrink_spare_pool(size: int) -> int:
+    """Drop the newest spares until ``size`` are left; returns how many were dropped."""
+    spares = Tenant.objects.spares().order_by("-created_at")
+    surplus = list(spares[: max(spares.count() - size, 0)])
+    for spare in surplus:
+        with transaction.atomic():
+            spare.delete(force_drop=True)
+    return len(surplus)
+
+
 def _take_spare() -> Tenant | None:
     return Tenant.objects.spares().select_for_update(skip_locked=True).order_by("created_at").first()
 
@@ -138,9 +151,12 @@ def _take_spare() -> Tenant | None:
 def provision_tenant(spec: TenantSpec, *, method: str = "pool", refill: bool = True) -> Tenant:
     """Create a tenant from a validated spec.
 
-    ``method`` is ``pool`` (take a spare, else clone the template) or ``migrate`` (replay
-    every migration: the slow baseline the benchmark compares against).
+    ``method`` is ``pool`` (take a spare, else clone the template), ``clone`` (clone the
+    template) or ``migrate`` (replay every migration: the slow baseline the benchmark
+    compares against). With ``refill``, a task tops the pool up after a take-over.
     """
+    if method not in PROVISIONING_METHODS:
+        raise ValueError(f"Unknown method {method!r}; use one of {PROVISIONING_METHODS}.")
     spec = clean_spec(spec)
     schema_name = validation.schema_name_for(spec.slug)
     if schema_exists(schema_name):
@@ -170,7 +186,9 @@ def provision_tenant(spec: TenantSpec, *, method: str = "pool", refill: bool = T
     if method == "pool" and refill:
         from tenants.tasks import refill_spare_pool_task
 
-        transaction.on_commit(refill_spare_pool_task.delay)
+        # The tenant exists once committed: a broker that is down must not turn that into an
+        # error for the operator; the periodic refill on beat catches up.
+        transaction.on_commit(refill_spare_pool_task.delay, robust=True)
     logger.info("tenant provisioned", extra={"tenant": tenant.schema_name, "method": method})
     return tenant
 
@@ -215,13 +233,16 @@ def export_tenant(tenant: Tenant, directory: Path | None = None) -> Path:
     return path
 
 
-def delete_tenant(tenant: Tenant, *, confirm_slug: str) -> Path:
-    """Export, then drop the schema and every row of the tenant. Returns the export's path."""
+def delete_tenant(tenant: Tenant, *, confirm_slug: str, export: bool = True) -> Path | None:
+    """Export, then drop the schema and every row of the tenant. Returns the export's path.
+
+    ``export=False`` skips the export, for throwaway tenants such as the benchmark's.
+    """
     if confirm_slug != tenant.slug:
         raise ProvisioningError(_("Type the tenant's slug exactly to confirm its deletion."))
     if tenant.status not in (Tenant.Status.ACTIVE, Tenant.Status.SUSPENDED):
         raise ProvisioningError(_("Only programmes can be deleted."))
-    export_path = export_tenant(tenant)
+    export_path = export_tenant(tenant) if export else None
     with transaction.atomic():
         tenant.delete(force_drop=True)
     logger.info("tenant deleted", extra={"tenant": tenant.schema_name, "export": str(export_path)})

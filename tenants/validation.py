@@ -19,6 +19,9 @@ LABEL_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 HEX_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 KPI_KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 RESERVED_SLUGS = {"public", "www", "admin", "api", "static", "media", "console", "mail", "template"}
+TEMPLATE_SCHEMA = "tenant_template"
+# A slug becomes a schema name: these already exist in every Comptoir database.
+RESERVED_SCHEMAS = {"public", "information_schema", TEMPLATE_SCHEMA}
 # WCAG 2.1 AA, success criterion 1.4.3: 4.5:1 for body text.
 MIN_CONTRAST = 4.5
 
@@ -33,7 +36,8 @@ def validate_slug(value: str) -> str:
             ),
             code="invalid_slug",
         )
-    if slug in RESERVED_SLUGS or slug.startswith(("spare", "pg-")):
+    reserved = slug in RESERVED_SLUGS or schema_name_for(slug) in RESERVED_SCHEMAS
+    if reserved or slug.startswith(("spare", "pg-")):
         raise ValidationError(_("“%(slug)s” is reserved by the platform; choose another name."), params={"slug": slug}, code="reserved_slug")
     return slug
 

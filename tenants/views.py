@@ -12,6 +12,12 @@ from shared_apps.accounts.permissions import permission_required
 from tenants import catalog, forms, services
 
 
+def _posted(request):
+    # Not ``request.POST or None``: a POST with every box unticked is empty, and must still
+    # be validated rather than shown back as an untouched form.
+    return request.POST if request.method == "POST" else None
+
+
 def _save(request, form, **changes):
     try:
         services.update_configuration(request.tenant, **changes)
@@ -33,7 +39,8 @@ def settings_index(request):
 @require_http_methods(["GET", "POST"])
 def branding(request):
     tenant = request.tenant
-    form = forms.BrandingForm(request.POST or None, request.FILES or None, initial={**tenant.branding, "theme": tenant.theme})
+    files = request.FILES if request.method == "POST" else None
+    form = forms.BrandingForm(_posted(request), files, initial={**tenant.branding, "theme": tenant.theme})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         theme, logo, remove_logo = data.pop("theme"), data.pop("logo"), data.pop("remove_logo")
@@ -53,7 +60,7 @@ def languages_modules(request):
     tenant = request.tenant
     initial = {"name": tenant.name, "default_language": tenant.default_language, "languages": tenant.languages,
                "modules": tenant.modules, "signup_roles": tenant.signup_roles}
-    form = forms.LanguagesModulesForm(request.POST or None, initial=initial)
+    form = forms.LanguagesModulesForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid() and _save(request, form, **form.cleaned_data):
         return redirect("tenant-settings:languages-modules")
     return render(request, "tenants/settings_languages_modules.html", {"form": form}, status=400 if form.errors else 200)
@@ -62,7 +69,7 @@ def languages_modules(request):
 @permission_required("settings.change")
 @require_http_methods(["GET", "POST"])
 def role_matrix(request):
-    form = forms.RoleMatrixForm(request.POST or None, matrix=request.tenant.role_matrix)
+    form = forms.RoleMatrixForm(_posted(request), matrix=request.tenant.role_matrix)
     if request.method == "POST" and form.is_valid() and _save(request, form, role_matrix=form.matrix()):
         return redirect("tenant-settings:roles")
     context = {"form": form, "roles": list(catalog.MATRIX_ROLES.values())}
@@ -72,7 +79,7 @@ def role_matrix(request):
 @permission_required("settings.change")
 @require_http_methods(["GET", "POST"])
 def kpis(request):
-    formset = forms.KpiFormSet(request.POST or None, initial=request.tenant.kpis, prefix="kpi")
+    formset = forms.KpiFormSet(_posted(request), initial=request.tenant.kpis, prefix="kpi")
     if request.method == "POST" and formset.is_valid():
         try:
             services.update_configuration(request.tenant, kpis=formset.kpis())

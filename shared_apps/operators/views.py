@@ -20,7 +20,7 @@ def console(request):
 @operator_required
 @require_http_methods(["GET", "POST"])
 def tenant_create(request):
-    form = TenantCreateForm(request.POST or None)
+    form = TenantCreateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         spec = services.TenantSpec(
@@ -57,7 +57,10 @@ def tenant_set_status(request, slug):
     tenant = selectors.programme(slug)
     if tenant is None:
         raise Http404
-    suspend = request.POST.get("action") == "suspend"
+    action = request.POST.get("action")
+    if action not in ("suspend", "resume"):
+        return render(request, "errors/400.html", status=400)
+    suspend = action == "suspend"
     services.set_status(tenant, suspended=suspend)
     messages.success(request, _("Programme suspended.") if suspend else _("Programme resumed."))
     return redirect("operators:tenant-detail", slug=slug)

@@ -83,7 +83,10 @@ class Command(BaseCommand):
         if confirm is None:
             if not options.get("interactive", True):
                 raise CommandError("Pass --confirm SLUG to delete without a question.")
-            confirm = input(f"This exports, then deletes “{tenant.name}” for good. Type its slug to confirm: ").strip()
+            try:
+                confirm = input(f"This exports, then deletes “{tenant.name}” for good. Type its slug to confirm: ").strip()
+            except EOFError:
+                raise CommandError("No answer to confirm the deletion; pass --confirm SLUG.") from None
         try:
             path = services.delete_tenant(tenant, confirm_slug=confirm)
         except services.ProvisioningError as error:
