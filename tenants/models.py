@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
@@ -29,6 +30,10 @@ def _default_kpis():
 
 def _default_signup_roles():
     return [catalog.COMPANY_REP, catalog.EXPERT, catalog.GUEST]
+
+
+def _default_mfa_roles():
+    return [catalog.TENANT_ADMIN, catalog.MODERATOR]
 
 
 class TenantQuerySet(models.QuerySet):
@@ -68,6 +73,19 @@ class Tenant(TenantMixin):
         models.CharField(max_length=20), verbose_name=_("roles open to self-registration"),
         default=_default_signup_roles, blank=True,
     )
+    # Security and privacy policy, edited by the tenant's admins.
+    mfa_required_roles = ArrayField(
+        models.CharField(max_length=20), verbose_name=_("roles that must use two-factor authentication"),
+        default=_default_mfa_roles, blank=True,
+    )
+    session_idle_minutes = models.PositiveIntegerField(
+        _("sign out after this many minutes without activity"), default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(24 * 60)],
+    )
+    cors_allowed_origins = ArrayField(
+        models.CharField(max_length=255), verbose_name=_("web origins allowed to call the API"), default=list, blank=True,
+    )
+    privacy = models.JSONField(_("privacy settings"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     suspended_at = models.DateTimeField(null=True, blank=True)
