@@ -165,6 +165,8 @@ CELERY_BEAT_SCHEDULE = {
     "refill-spare-tenant-pool": {"task": "tenants.refill_spare_pool", "schedule": 300.0},
     "send-daily-digests": {"task": "notifications.send_daily_digests_all_tenants", "schedule": 3600.0},
 }
+# Hour (in TIME_ZONE) from which the daily notification digest goes out; beat checks hourly.
+NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=7)
 
 # --- Identity -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

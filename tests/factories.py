@@ -29,3 +29,15 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     role = "company_rep"
     organisation = factory.Faker("company", locale="fr_FR")
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    """Create inside the tenant's schema (``tenant_context``); skips preferences and e-mail."""
+
+    class Meta:
+        model = "notifications.Notification"
+
+    recipient = factory.SubFactory(UserFactory)
+    kind = "system.announcement"
+    title = factory.Sequence(lambda n: f"Announcement {n}")
+    body = "The programme has news for you."

@@ -1,3 +1,6 @@
+from django.utils.functional import SimpleLazyObject
+
+
 def unread_notifications(request):
     """Unread count for the header bell, computed only when a template asks for it."""
     user = getattr(request, "user", None)
@@ -6,10 +9,8 @@ def unread_notifications(request):
         return {}
 
     def count():
-        from tenant_apps.notifications.models import Notification
+        from tenant_apps.notifications import selectors
 
-        return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-
-    from django.utils.functional import SimpleLazyObject
+        return selectors.unread_count(user)
 
     return {"unread_notification_count": SimpleLazyObject(count)}
