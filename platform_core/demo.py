@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from shared_apps.accounts import services as services_accounts
 from shared_apps.accounts.models import Membership, User
 from tenants import catalog, services
 from tenants.models import Tenant
@@ -127,12 +128,8 @@ def seed_demo(*, domain_suffix: str = "localhost") -> list[Tenant]:
 def _welcome(tenant: Tenant) -> None:
     from tenant_apps.notifications.models import Notification
 
-    members = Membership.objects.for_tenant(tenant).select_related("user")
     with schema_context(tenant.schema_name):
         if Notification.objects.exists():
             return
-        Notification.objects.bulk_create(
-            Notification(recipient=m.user, kind="account.welcome", title=f"Bienvenue / Welcome — {tenant.name}",
-                         body="", url="/dashboard/")
-            for m in members
-        )
+    for membership in Membership.objects.for_tenant(tenant).select_related("user"):
+        services_accounts.welcome(user=membership.user, tenant=tenant)

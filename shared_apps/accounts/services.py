@@ -10,6 +10,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from shared_apps.accounts import emails
 from shared_apps.accounts.models import Invitation, Membership, User
@@ -18,6 +19,23 @@ from tenants import catalog
 logger = logging.getLogger(__name__)
 
 CONFIRM_SALT = "accounts.confirm-email"
+
+
+def _tell(*, tenant, user, kind: str, title, url: str = "/dashboard/") -> None:
+    """Notify ``user`` inside ``tenant``, in the language they read it in."""
+    from django.utils import translation
+    from django_tenants.utils import schema_context
+
+    from platform_core.mail import recipient_language
+    from tenant_apps.notifications.services import notify
+
+    with schema_context(tenant.schema_name), translation.override(recipient_language(user, tenant)):
+        notify(recipient=user, kind=kind, title=str(title), url=url)
+
+
+def welcome(*, user: User, tenant) -> None:
+    _tell(tenant=tenant, user=user, kind="account.welcome",
+          title=_lazy("Welcome to %(programme)s") % {"programme": tenant.name})
 
 
 class AccountError(Exception):
@@ -61,7 +79,8 @@ def resend_confirmation(*, tenant, email: str) -> None:
         emails.send_confirmation(user=user, tenant=tenant, token=confirmation_token(user))
 
 
-def confirm_email(token: str) -> User:
+def confirm_email(token: str) -> tuple[User, bool]:
+    """Confirm the address a token was issued for; returns (user, whether it was new)."""
     try:
         data = signing.loads(token, salt=CONFIRM_SALT, max_age=settings.EMAIL_CONFIRMATION_MAX_AGE)
     except signing.SignatureExpired as exc:
@@ -71,19 +90,22 @@ def confirm_email(token: str) -> User:
     user = User.objects.filter(pk=data.get("user"), email=data.get("email")).first()
     if user is None:
         raise AccountError(_("This confirmation link is not valid any more."))
-    if user.email_verified_at is None:
+    newly_confirmed = user.email_verified_at is None
+    if newly_confirmed:
         user.email_verified_at = timezone.now()
         user.save(update_fields=["email_verified_at"])
-    return user
+    return user, newly_confirmed
 
 
 def join_tenant(*, user: User, tenant, role: str, organisation: str = "") -> Membership:
     """A signed-in person of another programme joins this one with a self-service role."""
     if role not in tenant.signup_roles:
         raise AccountError(_("This kind of account cannot be created here."))
-    membership, _created = Membership.objects.for_tenant(tenant).get_or_create(
+    membership, created = Membership.objects.for_tenant(tenant).get_or_create(
         user=user, tenant=tenant, defaults={"role": role, "organisation": organisation.strip()}
     )
+    if created:
+        welcome(user=user, tenant=tenant)
     return membership
 
 
@@ -154,6 +176,8 @@ def accept_invitation(*, invitation: Invitation, user: User | None = None, full_
         )
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
+        if created:
+            welcome(user=user, tenant=invitation.tenant)
     return membership
 
 
@@ -169,6 +193,10 @@ def change_role(*, tenant, actor: User, membership: Membership, role: str) -> Me
     membership.role = role
     membership.save(update_fields=["role", "updated_at"])
     logger.info("membership role changed", extra={"membership": membership.pk, "before": before, "after": role})
+    if before != role:
+        _tell(tenant=tenant, user=membership.user, kind="membership.role_changed",
+              title=_lazy("Your role in %(programme)s is now: %(role)s")
+              % {"programme": tenant.name, "role": catalog.ROLES[role]})
     return membership
 
 

@@ -63,11 +63,13 @@ def sign_up_done(request):
 
 
 def confirm_email(request, token):
-    _programme(request)
+    tenant = _programme(request)
     try:
-        services.confirm_email(token)
+        user, newly_confirmed = services.confirm_email(token)
     except services.AccountError as error:
         return render(request, "accounts/confirm_failed.html", {"error": str(error), "form": forms.ResendConfirmationForm()}, status=400)
+    if newly_confirmed and services.Membership.objects.for_tenant(tenant).filter(user=user).exists():
+        services.welcome(user=user, tenant=tenant)
     messages.success(request, _("Your e-mail address is confirmed. You can sign in now."))
     return redirect("accounts:sign-in")
 

@@ -8,9 +8,8 @@ from tenant_apps.notifications.kinds import Delivery
 class Notification(models.Model):
     """Something a module tells one member of this tenant; read in the notification centre."""
 
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_constraint=True
-    )
+    # DO_NOTHING: see shared_apps.accounts.tenant_data, which removes these rows first.
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+")
     kind = models.CharField(_("kind"), max_length=60)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
@@ -43,7 +42,7 @@ class Notification(models.Model):
 class NotificationPreference(models.Model):
     """How one person wants to be e-mailed about one kind; no row means the kind's default."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+")
     kind = models.CharField(_("kind"), max_length=60)
     delivery = models.CharField(_("e-mail delivery"), max_length=10, choices=Delivery.choices)
     updated_at = models.DateTimeField(auto_now=True)

@@ -90,3 +90,33 @@ def test_sign_out_ends_the_session(alpha):
     client = alpha.client(alpha.members["guest"])
     assert client.post("/accounts/sign-out/").status_code == 302
     assert client.get("/dashboard/").status_code == 302
+
+
+def test_confirmed_member_is_welcomed_once_in_their_language(alpha):
+    from django_tenants.utils import schema_context
+
+    from shared_apps.accounts.services import confirmation_token
+    from tenant_apps.notifications.models import Notification
+
+    client = alpha.client()
+    client.post("/accounts/sign-up/", {**GOOD, "email": "welcome@example.org"}, HTTP_ACCEPT_LANGUAGE="en")
+    user = User.objects.get(email="welcome@example.org")
+    path = f"/accounts/confirm/{confirmation_token(user)}/"
+    client.get(path)
+    client.get(path)
+    with schema_context(alpha.tenant.schema_name):
+        welcomes = list(Notification.objects.filter(recipient=user, kind="account.welcome"))
+    assert len(welcomes) == 1
+    assert "Programme alpha" in welcomes[0].title
+
+
+def test_role_change_is_notified_to_the_member(alpha):
+    from django_tenants.utils import schema_context
+
+    from shared_apps.accounts.services import change_role
+    from tenant_apps.notifications.models import Notification
+
+    membership = Membership.objects.for_tenant(alpha.tenant).get(user=alpha.members["guest"])
+    change_role(tenant=alpha.tenant, actor=alpha.members["tenant_admin"], membership=membership, role="expert")
+    with schema_context(alpha.tenant.schema_name):
+        assert Notification.objects.filter(recipient=alpha.members["guest"], kind="membership.role_changed").count() == 1
