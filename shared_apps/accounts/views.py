@@ -26,6 +26,13 @@ class SignInView(auth_views.LoginView):
     authentication_form = forms.SignInForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # LoginView sets site_name to the request's host; pages show the programme's name.
+        context.pop("site", None)
+        context.pop("site_name", None)
+        return context
+
 
 class SignOutView(auth_views.LogoutView):
     pass
