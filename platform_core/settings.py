@@ -218,6 +218,8 @@ TIME_ZONE = "Europe/Paris"
 # --- Static and media -----------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(embedded.DATA_DIR / "static")))
+# Each theme ships its stylesheets in themes/<name>/static/themes/<name>/.
+STATICFILES_DIRS = sorted(str(path) for path in (BASE_DIR / "themes").glob("*/static") if path.is_dir())
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(embedded.DATA_DIR / "media")))
 STORAGES = {

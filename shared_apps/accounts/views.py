@@ -31,6 +31,13 @@ class SignInView(auth_views.LoginView):
             return resolve_url("operators:console" if self.request.user.is_staff else "landing")
         return super().get_default_redirect_url()
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # LoginView sets site_name to the request's host; pages show the programme's name.
+        context.pop("site", None)
+        context.pop("site_name", None)
+        return context
+
 
 class SignOutView(auth_views.LogoutView):
     pass
