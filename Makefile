@@ -39,9 +39,10 @@ bench: install
 lint: install
 	$(VENV)/bin/ruff check .
 
+## Update the catalogues in locale/ and compile them (needs gettext; see docs/translations.md).
 messages: install
-	cd tenants && ../$(VENV)/bin/django-admin compilemessages --ignore=.venv >/dev/null
-	$(VENV)/bin/comptoir compilemessages --ignore=.venv
+	DJANGO_SETTINGS_MODULE= $(VENV)/bin/django-admin makemessages -l fr -l en --ignore=.venv --ignore=tests --ignore='.data/*'
+	DJANGO_SETTINGS_MODULE= $(VENV)/bin/django-admin compilemessages --ignore=.venv --ignore=.data
 
 ## Stop the embedded PostgreSQL left running by `make run`.
 stop: install
