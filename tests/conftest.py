@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 
 from tenants import catalog, services
 from tenants.models import Domain, Tenant
@@ -28,7 +29,7 @@ class Programme:
     members: dict[str, object] = field(default_factory=dict)
 
     def client(self, user=None) -> Client:
-        client = Client(HTTP_HOST=self.host)
+        client = Client(HTTP_HOST=self.host, HTTP_ACCEPT_LANGUAGE="en")
         if user is not None:
             sign_in(client, user)
         return client
@@ -86,7 +87,7 @@ def beta(programmes, db) -> Programme:
 
 @pytest.fixture
 def platform_client(db) -> Client:
-    return Client(HTTP_HOST=settings.PLATFORM_DOMAIN)
+    return Client(HTTP_HOST=settings.PLATFORM_DOMAIN, HTTP_ACCEPT_LANGUAGE="en")
 
 
 @pytest.fixture
@@ -104,3 +105,10 @@ def outsider(db):
 def _public_schema_after_each_test():
     yield
     connection.set_schema_to_public()
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked_otherwise():
+    """Assertions read English; tests about French ask for it (Accept-Language, cookie)."""
+    with translation.override("en"):
+        yield

@@ -22,7 +22,6 @@ from tenants import services
 from tenants.models import Domain, Tenant
 
 
-
 def pytest_collection_modifyitems(config, items):
     # Playwright's sync API runs an event loop in the main thread, which makes Django
     # refuse ORM calls there (the test's own transaction set-up included); they are not

@@ -27,7 +27,7 @@ def member_client(programme, user) -> Client:
 
 @pytest.fixture
 def operator_client(operator) -> Client:
-    return signed_in(Client(HTTP_HOST=settings.PLATFORM_DOMAIN), operator, schema_name="public")
+    return signed_in(Client(HTTP_HOST=settings.PLATFORM_DOMAIN, HTTP_ACCEPT_LANGUAGE="en"), operator, schema_name="public")
 
 
 @pytest.fixture

@@ -70,6 +70,8 @@ def test_digest_groups_notifications_by_kind_in_registry_order():
 def test_one_digest_per_person_holds_all_their_waiting_notifications(
     in_alpha, member, colleague, send
 ):
+    member.preferred_language = "en"
+    member.save(update_fields=["preferred_language"])
     services.set_delivery_preference(
         user=member, kind="membership.role_changed", delivery=Delivery.DIGEST
     )
@@ -86,6 +88,9 @@ def test_one_digest_per_person_holds_all_their_waiting_notifications(
     )
     message = next(message for message in mail.outbox if message.to == [member.email])
     assert message.subject == "Programme alpha: 2 new notifications"
+    # Without a preference of their own, people read the programme's default language.
+    french = next(message for message in mail.outbox if message.to == [colleague.email])
+    assert french.subject == "Programme alpha : 1 nouvelle notification"
     assert message.body.index("Your role in the programme changed") < message.body.index(
         "Announcements from"
     )
