@@ -69,10 +69,11 @@ TENANT_EXPORT_DIR = Path(env.str("TENANT_EXPORT_DIR", default=str(embedded.DATA_
 
 MIDDLEWARE = [
     "platform_core.middleware.RequestContextMiddleware",
-    "tenants.middleware.TenantMiddleware",
+    # Before the tenant router, so that its own pages (unknown host, maintenance) get them too.
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    "tenants.middleware.TenantMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shared_apps.accounts.middleware.HostBoundSessionMiddleware",

@@ -21,6 +21,11 @@ from shared_apps.privacy.policy import LEGAL_BASES, privacy_settings
 from shared_apps.privacy.storage import private_storage
 
 
+def _posted(request):
+    # Not ``request.POST or None``: an empty POST must be validated, not shown as a fresh form.
+    return request.POST if request.method == "POST" else None
+
+
 def _programme(request):
     tenant = getattr(request, "tenant", None)
     if tenant is None or tenant.is_public:
@@ -32,7 +37,7 @@ def _programme(request):
 def cookies(request):
     state = request.consent
     initial = {"analytics": "yes" if state.analytics else "no", "next": request.GET.get("next", "")}
-    form = forms.ConsentForm(request.POST or None, initial=initial)
+    form = forms.ConsentForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         new_state, _record = services.record_consent(
             tenant=request.tenant, user=request.user, previous=state, analytics=form.accepts_analytics
@@ -91,7 +96,7 @@ def export_download(request, token):
 @require_http_methods(["GET", "POST"])
 def erase_account(request):
     tenant = _programme(request)
-    form = forms.EraseAccountForm(request.POST or None)
+    form = forms.EraseAccountForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.erase_account(tenant=tenant, user=request.user, actor=request.user,
@@ -116,7 +121,7 @@ def erase_member(request, pk):
         raise Http404
     if membership.user_id == request.user.pk:
         raise PermissionDenied
-    form = forms.EraseMemberForm(request.POST or None)
+    form = forms.EraseMemberForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.erase_account(tenant=tenant, user=membership.user, actor=request.user)
@@ -141,7 +146,7 @@ def privacy_policy(request):
 def privacy_settings_page(request):
     tenant = request.tenant
     policy = privacy_settings(tenant)
-    posted = request.POST if request.method == "POST" else None
+    posted = _posted(request)
     initial = {"controller": (tenant.privacy or {}).get("controller", ""), "contact_email": policy.contact_email,
                "dpo_contact": policy.dpo_contact, "unconfirmed_account_days": policy.unconfirmed_account_days,
                "notification_months": policy.notification_months}
