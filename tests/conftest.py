@@ -104,3 +104,10 @@ def outsider(db):
 def _public_schema_after_each_test():
     yield
     connection.set_schema_to_public()
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Personal-data exports go to a throwaway directory, never the developer's data dir."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    return settings.PRIVATE_MEDIA_ROOT
