@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from platform_core import embedded
@@ -42,6 +43,7 @@ SHARED_APPS = [
     "tenants",
     "shared_apps.accounts",
     "shared_apps.operators",
+    "shared_apps.privacy",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -67,8 +69,11 @@ TENANT_EXPORT_DIR = Path(env.str("TENANT_EXPORT_DIR", default=str(embedded.DATA_
 
 MIDDLEWARE = [
     "platform_core.middleware.RequestContextMiddleware",
-    "tenants.middleware.TenantMiddleware",
+    # Before the tenant router, so that its own pages (unknown host, maintenance) get them too.
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "tenants.middleware.TenantMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shared_apps.accounts.middleware.HostBoundSessionMiddleware",
@@ -81,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "shared_apps.privacy.middleware.ConsentMiddleware",
 ]
 
 TEMPLATES = [
@@ -102,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "themes.context_processors.theme",
                 "tenant_apps.notifications.context_processors.unread_notifications",
+                "shared_apps.privacy.context_processors.consent",
             ],
         },
     }
@@ -164,6 +171,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "refill-spare-tenant-pool": {"task": "tenants.refill_spare_pool", "schedule": 300.0},
     "send-daily-digests": {"task": "notifications.send_daily_digests_all_tenants", "schedule": 3600.0},
+    "purge-personal-data": {"task": "privacy.purge_all_tenants", "schedule": 6 * 3600.0},
 }
 # Hour (in TIME_ZONE) from which the daily notification digest goes out; beat checks hourly.
 NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=7)
@@ -198,6 +206,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # records that host too (shared_apps.accounts.middleware.HostBoundSessionMiddleware).
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "platform_core.views.csrf_failure"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "fr"
@@ -257,6 +267,38 @@ if IS_PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
+
+# --- Privacy (GDPR) ------------------------------------------------------------------
+# Bump when the cookie policy changes: everyone is asked again (CNIL: and at most every 13 months).
+CONSENT_POLICY_VERSION = env.str("CONSENT_POLICY_VERSION", default="2025-1")
+CONSENT_COOKIE_NAME = "comptoir_consent"
+CONSENT_COOKIE_AGE = env.int("CONSENT_COOKIE_AGE", default=395 * 24 * 3600)
+# Personal-data exports: outside MEDIA_ROOT, served only by a permission-checked view.
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(embedded.DATA_DIR / "private")))
+DATA_EXPORT_MAX_AGE = env.int("DATA_EXPORT_MAX_AGE", default=48 * 3600)
+
+# --- Content-Security-Policy and Permissions-Policy -------------------------------------
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+if IS_PRODUCTION:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in ("accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope",
+                    "magnetometer", "microphone", "midi", "payment", "usb")
+}
 
 # --- Logging and error reporting ------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

@@ -2,10 +2,11 @@
 
 from django.conf import settings
 from django.conf.urls.static import static
-from django.urls import path
+from django.urls import include, path
 from django.views.i18n import set_language
 
 from platform_core import health, views
+from shared_apps.privacy import views as privacy_views
 from tenants.views import theme_tokens
 
 urlpatterns = [
@@ -13,7 +14,9 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("theme/tokens.css", theme_tokens, name="theme-tokens"),
+    path("legal/privacy/", privacy_views.privacy_policy, name="privacy-policy"),
     path("legal/<slug:page>/", views.legal, name="legal"),
+    path("privacy/", include("shared_apps.privacy.urls")),
 ]
 
 # Uploaded public files (logos); in production the storage backend serves them.

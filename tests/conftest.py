@@ -112,3 +112,10 @@ def _english_unless_asked_otherwise():
     """Assertions read English; tests about French ask for it (Accept-Language, cookie)."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Personal-data exports go to a throwaway directory, never the developer's data dir."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    return settings.PRIVATE_MEDIA_ROOT

@@ -25,6 +25,11 @@ TENANT_PAGES = [
     ("/manage/branding/", "post", "settings.change"),
     ("/manage/roles/", "post", "settings.change"),
     ("/accounts/members/invite/", "post", "members.invite"),
+    ("/privacy/my-data/", "get", None),
+    ("/privacy/my-data/erase/", "get", None),
+    ("/privacy/my-data/export/", "post", None),
+    ("/manage/privacy/", "get", "settings.change"),
+    ("/manage/privacy/", "post", "settings.change"),
 ]
 ACTORS = [*catalog.ROLES, "anonymous", "admin_of_other_tenant", "operator"]
 
@@ -114,3 +119,42 @@ def test_operators_console_refuses_everyone_but_operators(alpha, operator, path)
 @pytest.mark.parametrize("path", ["/accounts/sign-up/", "/accounts/members/", "/manage/", "/dashboard/"])
 def test_tenant_pages_do_not_exist_on_the_platform_host(platform_client, path):
     assert platform_client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_erasing_a_members_data_is_open_only_to_those_who_manage_members(alpha, beta, operator, actor):
+    from shared_apps.accounts.models import Membership
+
+    target = Membership.objects.for_tenant(alpha.tenant).get(user=alpha.members["guest"])
+    client, role = _client_for(actor, alpha, beta, operator)
+    response = client.get(f"/privacy/members/{target.pk}/erase/")
+    if actor == "guest":
+        assert response.status_code == 403
+    elif "members.manage" in alpha.tenant.permissions_for(role):
+        assert response.status_code == 200
+    elif actor == "anonymous":
+        assert response.status_code == 302 and "/accounts/sign-in/" in response["Location"]
+    else:
+        assert response.status_code == 403
+
+
+def test_a_data_copy_link_from_one_tenant_is_useless_on_another(alpha, beta):
+    from django.core import mail
+
+    member = alpha.members["company_rep"]
+    alpha.client(member).post("/privacy/my-data/export/")
+    path = mail.outbox[0].body.split(alpha.host, 1)[1].split()[0]
+    client = Client(HTTP_HOST=beta.host)
+    from tests.conftest import sign_in
+
+    sign_in(client, beta.members["company_rep"])
+    assert client.get(path).status_code in (404, 410)
+
+
+def test_privacy_pages_do_not_leak_another_tenants_settings(alpha, beta):
+    from shared_apps.privacy.services import update_privacy_settings
+
+    update_privacy_settings(beta.tenant, controller="Beta Controller", contact_email="dpo@beta.example.org", dpo_contact="",
+                            unconfirmed_account_days=7, notification_months=3, purposes=None)
+    html = alpha.client().get("/legal/privacy/").content.decode()
+    assert "Beta Controller" not in html and "dpo@beta.example.org" not in html
