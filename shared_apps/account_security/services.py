@@ -247,7 +247,9 @@ def notify_account_locked(*, address: str, tenant) -> None:
     attempt = attempts.first()
     if attempt is None or total < settings.SIGN_IN_ACCOUNT_FAILURE_LIMIT:
         return
-    if not cache.add(f"account_security:unlock-mail:{attempt.pk}", 1, timeout=int(settings.AXES_COOLOFF_TIME.total_seconds())):
+    # Failures during a lockout are not recorded, so the attempt's time names this lockout.
+    once_key = f"account_security:unlock-mail:{attempt.pk}:{attempt.attempt_time.timestamp()}"
+    if not cache.add(once_key, 1, timeout=int(settings.AXES_COOLOFF_TIME.total_seconds())):
         return
     emails.send_unlock_link(user=user, tenant=tenant, token=unlock_token(user=user, attempt_id=attempt.pk),
                             minutes=int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
