@@ -11,7 +11,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -82,23 +81,24 @@ def request_password_reset(*, email: str, ip_address: str | None, tenant) -> Pas
 
 def verify_reset_code(*, reset_id: int, code: str) -> PasswordResetCode:
     """Accept the code of reset ``reset_id`` once; a wrong code uses up one of its attempts."""
-    invalid = SecurityError(_("This code is not valid or has expired. Check the last e-mail we sent, or ask for a new code."))
+    invalid = _("This code is not valid or has expired. Check the last e-mail we sent, or ask for a new code.")
+    exhausted = _("Too many wrong codes: this one no longer works. Ask for a new code.")
     with transaction.atomic():
         reset = PasswordResetCode.objects.select_for_update().filter(pk=reset_id).first()
         if reset is None or reset.used_at is not None or reset.expires_at <= timezone.now():
-            raise invalid
-        if reset.failed_attempts >= settings.PASSWORD_RESET_CODE_ATTEMPTS:
-            raise SecurityError(_("Too many wrong codes: this one no longer works. Ask for a new code."))
-        matches = reset.user_id is not None and constant_time_compare(reset.code_hash, _code_hash(reset.salt, normalise_code(code)))
-        if not matches:
-            PasswordResetCode.objects.filter(pk=reset.pk).update(failed_attempts=F("failed_attempts") + 1)
-            left = settings.PASSWORD_RESET_CODE_ATTEMPTS - reset.failed_attempts - 1
-            if left <= 0:
-                raise SecurityError(_("Too many wrong codes: this one no longer works. Ask for a new code."))
-            raise invalid
-        reset.verified_at = timezone.now()
-        reset.save(update_fields=["verified_at"])
-    return reset
+            refusal = invalid
+        elif reset.failed_attempts >= settings.PASSWORD_RESET_CODE_ATTEMPTS:
+            refusal = exhausted
+        elif reset.user_id is not None and constant_time_compare(reset.code_hash, _code_hash(reset.salt, normalise_code(code))):
+            reset.verified_at = timezone.now()
+            reset.save(update_fields=["verified_at"])
+            return reset
+        else:
+            # Counted even for unknown addresses, so both behave alike.
+            reset.failed_attempts += 1
+            reset.save(update_fields=["failed_attempts"])
+            refusal = exhausted if reset.failed_attempts >= settings.PASSWORD_RESET_CODE_ATTEMPTS else invalid
+    raise SecurityError(refusal)
 
 
 def verified_reset(reset_id) -> PasswordResetCode | None:
