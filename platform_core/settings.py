@@ -7,6 +7,7 @@ and Redis when no URL is given. ``COMPTOIR_ENV=production`` turns on the hardeni
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -44,6 +45,8 @@ SHARED_APPS = [
     "shared_apps.accounts",
     "shared_apps.operators",
     "shared_apps.privacy",
+    "shared_apps.account_security",
+    "axes",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -87,6 +90,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "shared_apps.privacy.middleware.ConsentMiddleware",
+    "shared_apps.account_security.middleware.KnownDeviceCookieMiddleware",
+    # Last, so it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -178,17 +184,28 @@ NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=7)
 
 # --- Identity -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# Axes first: it refuses a locked-out account or address before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "home:dashboard"
 LOGOUT_REDIRECT_URL = "home:index"
+# CNIL deliberation 2022-100: 12 characters or more with enough variety (about 80 bits),
+# or a long passphrase; checked against breached passwords; never a forced periodic change.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "shared_apps.account_security.passwords.VarietyValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "shared_apps.account_security.passwords.BreachedPasswordValidator"},
+    {"NAME": "shared_apps.account_security.passwords.PwnedPasswordsRangeValidator"},
 ]
+# Off by default: the k-anonymity range API of Have I Been Pwned is the only network call
+# the password check can make, and only the first five characters of a SHA-1 leave.
+PWNED_PASSWORDS_API_ENABLED = env.bool("PWNED_PASSWORDS_API_ENABLED", default=False)
+PWNED_PASSWORDS_API_URL = env.str("PWNED_PASSWORDS_API_URL", default="https://api.pwnedpasswords.com/range/")
+PWNED_PASSWORDS_API_TIMEOUT = env.float("PWNED_PASSWORDS_API_TIMEOUT", default=2.0)
 PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
@@ -197,6 +214,41 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_CONFIRMATION_MAX_AGE = env.int("EMAIL_CONFIRMATION_MAX_AGE", default=3 * 24 * 3600)
 INVITATION_MAX_AGE = env.int("INVITATION_MAX_AGE", default=14 * 24 * 3600)
+
+# Failed sign-ins (django-axes): an account locks after SIGN_IN_ACCOUNT_FAILURE_LIMIT
+# failures, an address (IP) after SIGN_IN_ADDRESS_FAILURE_LIMIT, higher because many people
+# may share one (a trade fair's Wi-Fi). Both unlock by themselves after the cool-off.
+SIGN_IN_ACCOUNT_FAILURE_LIMIT = env.int("SIGN_IN_ACCOUNT_FAILURE_LIMIT", default=5)
+SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("SIGN_IN_ADDRESS_FAILURE_LIMIT", default=20)
+SIGN_IN_CAPTCHA_AFTER = env.int("SIGN_IN_CAPTCHA_AFTER", default=3)
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_HANDLER = "shared_apps.account_security.lockout.AccountAndAddressHandler"
+AXES_FAILURE_LIMIT = SIGN_IN_ACCOUNT_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("SIGN_IN_COOLOFF_MINUTES", default=15))
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "shared_apps.account_security.lockout.username_from_request"
+AXES_LOCKOUT_CALLABLE = "shared_apps.account_security.lockout.lockout_response"
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# Number of reverse proxies in front of the application; their X-Forwarded-For is trusted.
+AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+SIGN_IN_UNLOCK_MAX_AGE = env.int("SIGN_IN_UNLOCK_MAX_AGE", default=24 * 3600)
+
+# Self-hosted proof-of-work CAPTCHA (ALTCHA): nothing is sent to a third party.
+CAPTCHA_MAX_NUMBER = env.int("CAPTCHA_MAX_NUMBER", default=100_000)
+CAPTCHA_MAX_AGE = env.int("CAPTCHA_MAX_AGE", default=20 * 60)
+
+# Password reset by a code e-mailed to the account's address.
+PASSWORD_RESET_CODE_MAX_AGE = env.int("PASSWORD_RESET_CODE_MAX_AGE", default=15 * 60)
+PASSWORD_RESET_CODE_ATTEMPTS = env.int("PASSWORD_RESET_CODE_ATTEMPTS", default=5)
+PASSWORD_RESET_PER_ADDRESS_PER_HOUR = env.int("PASSWORD_RESET_PER_ADDRESS_PER_HOUR", default=3)
+PASSWORD_RESET_PER_IP_PER_HOUR = env.int("PASSWORD_RESET_PER_IP_PER_HOUR", default=10)
+EMAIL_CHANGE_MAX_AGE = env.int("EMAIL_CHANGE_MAX_AGE", default=24 * 3600)
+KNOWN_DEVICE_COOKIE_NAME = "comptoir_device"
+KNOWN_DEVICE_COOKIE_AGE = env.int("KNOWN_DEVICE_COOKIE_AGE", default=365 * 24 * 3600)
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 3600)

@@ -5,11 +5,13 @@ from django.urls import include, path
 from platform_core import views
 from platform_core.urls_common import handler400, handler403, handler404, handler500  # noqa: F401
 from platform_core.urls_common import urlpatterns as common
+from shared_apps.account_security.urls import public_urlpatterns as account_security_urls
 from shared_apps.accounts.urls import public_urlpatterns as account_urls
 
 urlpatterns = [
     *common,
     path("", views.landing, name="landing"),
     path("accounts/", include((account_urls, "accounts"))),
+    path("accounts/", include((account_security_urls, "account_security"))),
     path("console/", include("shared_apps.operators.urls")),
 ]

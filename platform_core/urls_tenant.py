@@ -9,6 +9,7 @@ urlpatterns = [
     *common,
     path("", include("tenant_apps.home.urls")),
     path("accounts/", include("shared_apps.accounts.urls")),
+    path("accounts/", include("shared_apps.account_security.urls")),
     path("manage/", include("tenants.urls")),
     path("notifications/", include("tenant_apps.notifications.urls")),
 ]

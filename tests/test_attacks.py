@@ -11,6 +11,7 @@ from django.test import Client
 from shared_apps.accounts.middleware import BOUND_SCHEMA_KEY
 from shared_apps.accounts.models import Membership, User
 from tenants import services as tenant_services
+from tests.captcha import solved_captcha
 from tests.conftest import sign_in
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
 
@@ -51,7 +52,7 @@ def test_programme_name_and_kpi_labels_are_escaped_in_settings_dashboard_and_con
 def test_sign_up_fields_are_stored_as_text_and_shown_escaped(alpha, payload):
     email = "new.person@example.org"
     data = {"full_name": payload, "email": email, "organisation": payload, "role": "company_rep",
-            "password1": PASSWORD, "password2": PASSWORD}
+            "password1": PASSWORD, "password2": PASSWORD, **solved_captcha()}
     alpha.client().post("/accounts/sign-up/", data)
     user = User.objects.get(email=email)
     assert user.full_name == payload

@@ -30,6 +30,10 @@ TENANT_PAGES = [
     ("/privacy/my-data/export/", "post", None),
     ("/manage/privacy/", "get", "settings.change"),
     ("/manage/privacy/", "post", "settings.change"),
+    ("/accounts/password/", "get", None),
+    ("/accounts/email/", "get", None),
+    ("/accounts/password/", "post", None),
+    ("/accounts/email/", "post", None),
 ]
 ACTORS = [*catalog.ROLES, "anonymous", "admin_of_other_tenant", "operator"]
 
@@ -116,7 +120,9 @@ def test_operators_console_refuses_everyone_but_operators(alpha, operator, path)
     assert staff.get(path).status_code == 200
 
 
-@pytest.mark.parametrize("path", ["/accounts/sign-up/", "/accounts/members/", "/manage/", "/dashboard/"])
+@pytest.mark.parametrize("path", ["/accounts/sign-up/", "/accounts/members/", "/manage/", "/dashboard/",
+                                  "/accounts/password-reset/", "/accounts/password-reset/code/",
+                                  "/accounts/password/", "/accounts/email/"])
 def test_tenant_pages_do_not_exist_on_the_platform_host(platform_client, path):
     assert platform_client.get(path).status_code == 404
 
@@ -158,3 +164,28 @@ def test_privacy_pages_do_not_leak_another_tenants_settings(alpha, beta):
                             unconfirmed_account_days=7, notification_months=3, purposes=None)
     html = alpha.client().get("/legal/privacy/").content.decode()
     assert "Beta Controller" not in html and "dpo@beta.example.org" not in html
+@pytest.mark.parametrize("path", ["/accounts/password-reset/", "/accounts/password-reset/code/", "/accounts/password-reset/new-password/"])
+def test_password_reset_pages_are_open_to_visitors_of_a_programme(alpha, path):
+    assert alpha.client().get(path).status_code in (200, 302)
+
+
+def test_member_unlock_is_only_for_managers_of_that_tenant(alpha, beta):
+    from shared_apps.accounts.models import Membership
+
+    own = Membership.objects.for_tenant(alpha.tenant).get(user=alpha.members["guest"])
+    other = Membership.objects.for_tenant(beta.tenant).get(user=beta.members["guest"])
+    for role in catalog.ROLES:
+        client = alpha.client(alpha.members[role])
+        expected = 302 if "members.manage" in alpha.tenant.permissions_for(role) else 403
+        assert client.post(f"/accounts/members/{own.pk}/unlock/").status_code == expected, role
+        assert client.post(f"/accounts/members/{other.pk}/unlock/").status_code in (403, 404), role
+    assert alpha.client().post(f"/accounts/members/{own.pk}/unlock/").status_code == 302
+
+
+def test_operators_locked_accounts_page_is_only_on_the_platform_host_for_operators(alpha, operator):
+    from tests.conftest import sign_in
+
+    assert alpha.client(operator).get("/accounts/locked-accounts/").status_code == 404
+    staff = Client(HTTP_HOST=settings.PLATFORM_DOMAIN)
+    sign_in(staff, operator)
+    assert staff.get("/accounts/locked-accounts/").status_code == 200

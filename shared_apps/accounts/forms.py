@@ -4,11 +4,13 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from shared_apps.account_security.captcha import CaptchaFormMixin, SignInCaptchaMixin
+from shared_apps.account_security.passwords import password_strength_attrs
 from shared_apps.accounts.models import User
 from tenants import catalog
 
 
-class SignInForm(AuthenticationForm):
+class SignInForm(SignInCaptchaMixin, AuthenticationForm):
     username = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
@@ -26,7 +28,8 @@ class SignInForm(AuthenticationForm):
 
 class PasswordPairMixin(forms.Form):
     password1 = forms.CharField(
-        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label=_("Password"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", **password_strength_attrs()}),
         help_text=_("At least 12 characters; a few unrelated words make a good password."),
     )
     password2 = forms.CharField(
@@ -48,14 +51,14 @@ class PasswordPairMixin(forms.Form):
                 self.add_error("password1", error)
 
 
-class SignUpForm(PasswordPairMixin):
+class SignUpForm(CaptchaFormMixin, PasswordPairMixin):
     full_name = forms.CharField(label=_("Full name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     email = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     role = forms.ChoiceField(label=_("I join as"), widget=forms.RadioSelect)
     organisation = forms.CharField(
         label=_("Organisation"), max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "organization"})
     )
-    field_order = ["full_name", "email", "role", "organisation", "password1", "password2"]
+    field_order = ["full_name", "email", "role", "organisation", "password1", "password2", "captcha"]
 
     def __init__(self, *args, tenant, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,6 +3,7 @@ import re
 from django.core import mail
 
 from shared_apps.accounts.models import Membership, User
+from tests.captcha import solved_captcha
 from tests.factories import PASSWORD, UserFactory
 
 GOOD = {"full_name": "Awa Traoré", "email": "awa@example.org", "role": "company_rep",
@@ -15,7 +16,7 @@ def _link(message) -> str:
 
 def test_sign_up_sends_a_confirmation_link_that_enables_sign_in(alpha):
     client = alpha.client()
-    response = client.post("/accounts/sign-up/", GOOD)
+    response = client.post("/accounts/sign-up/", {**GOOD, **solved_captcha()})
     assert response.status_code == 302
     user = User.objects.get(email="awa@example.org")
     assert Membership.objects.for_tenant(alpha.tenant).get(user=user).role == "company_rep"
@@ -36,7 +37,7 @@ def test_sign_up_sends_a_confirmation_link_that_enables_sign_in(alpha):
 
 
 def test_bad_sign_up_keeps_what_was_typed_and_explains(alpha):
-    response = alpha.client().post("/accounts/sign-up/", {**GOOD, "password2": "something else entirely", "email": "awa@"})
+    response = alpha.client().post("/accounts/sign-up/", {**GOOD, **solved_captcha(), "password2": "something else entirely", "email": "awa@"})
     assert response.status_code == 400
     html = response.content.decode()
     assert 'value="Awa Traoré"' in html and 'value="Sahel Agro"' in html
@@ -45,20 +46,20 @@ def test_bad_sign_up_keeps_what_was_typed_and_explains(alpha):
 
 
 def test_weak_password_is_refused_with_a_reason(alpha):
-    response = alpha.client().post("/accounts/sign-up/", {**GOOD, "password1": "short", "password2": "short"})
+    response = alpha.client().post("/accounts/sign-up/", {**GOOD, **solved_captcha(), "password1": "short", "password2": "short"})
     assert response.status_code == 400
     assert "12" in response.content.decode()
 
 
 def test_role_not_open_to_self_registration_is_refused(alpha):
-    response = alpha.client().post("/accounts/sign-up/", {**GOOD, "role": "tenant_admin"})
+    response = alpha.client().post("/accounts/sign-up/", {**GOOD, **solved_captcha(), "role": "tenant_admin"})
     assert response.status_code == 400
     assert not User.objects.filter(email="awa@example.org").exists()
 
 
 def test_sign_up_with_a_known_address_reveals_nothing_and_mails_the_owner(alpha, beta):
     existing = beta.members["buyer"]
-    response = alpha.client().post("/accounts/sign-up/", {**GOOD, "email": existing.email})
+    response = alpha.client().post("/accounts/sign-up/", {**GOOD, **solved_captcha(), "email": existing.email})
     assert response.status_code == 302
     assert not Membership.objects.for_tenant(alpha.tenant).filter(user=existing).exists()
     assert mail.outbox[0].to == [existing.email]
@@ -99,7 +100,7 @@ def test_confirmed_member_is_welcomed_once_in_their_language(alpha):
     from tenant_apps.notifications.models import Notification
 
     client = alpha.client()
-    client.post("/accounts/sign-up/", {**GOOD, "email": "welcome@example.org"}, HTTP_ACCEPT_LANGUAGE="en")
+    client.post("/accounts/sign-up/", {**GOOD, **solved_captcha(), "email": "welcome@example.org"})
     user = User.objects.get(email="welcome@example.org")
     path = f"/accounts/confirm/{confirmation_token(user)}/"
     client.get(path)
