@@ -6,10 +6,12 @@ from platform_core import views
 from platform_core.urls_common import handler400, handler403, handler404, handler500  # noqa: F401
 from platform_core.urls_common import urlpatterns as common
 from shared_apps.accounts.urls import public_urlpatterns as account_urls
+from shared_apps.audit.urls import console_urlpatterns as audit_console_urls
 
 urlpatterns = [
     *common,
     path("", views.landing, name="landing"),
     path("accounts/", include((account_urls, "accounts"))),
+    path("console/audit/", include((audit_console_urls, "audit"))),
     path("console/", include("shared_apps.operators.urls")),
 ]
