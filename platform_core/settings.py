@@ -53,6 +53,17 @@ SHARED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "rest_framework",
+    # Only because dj-rest-auth imports its model; API tokens are shared_apps.api.ApiToken.
+    "rest_framework.authtoken",
+    "dj_rest_auth",
+    "corsheaders",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "import_export",
+    "shared_apps.audit",
+    "shared_apps.access",
+    "shared_apps.api",
     "themes",
     "platform_core",
 ]
@@ -77,6 +88,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "tenants.middleware.TenantMiddleware",
+    # After the tenant is known: each tenant lists the origins allowed to call its API.
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shared_apps.accounts.middleware.HostBoundSessionMiddleware",
@@ -86,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "shared_apps.accounts.middleware.MembershipMiddleware",
     "platform_core.middleware.UserContextMiddleware",
+    "shared_apps.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -178,6 +192,9 @@ CELERY_BEAT_SCHEDULE = {
     "refill-spare-tenant-pool": {"task": "tenants.refill_spare_pool", "schedule": 300.0},
     "send-daily-digests": {"task": "notifications.send_daily_digests_all_tenants", "schedule": 3600.0},
     "purge-personal-data": {"task": "privacy.purge_all_tenants", "schedule": 6 * 3600.0},
+    "evaluate-activity-rules": {"task": "access.evaluate_activity_rules_all_tenants", "schedule": 3600.0},
+    "tidy-expired-grants": {"task": "access.tidy_expired_grants", "schedule": 3600.0},
+    "purge-expired-audit-events": {"task": "audit.purge_expired_events", "schedule": 24 * 3600.0},
 }
 # Hour (in TIME_ZONE) from which the daily notification digest goes out; beat checks hourly.
 NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=7)
@@ -260,6 +277,50 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "platform_core.views.csrf_failure"
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# --- Audit log and API ----------------------------------------------------------------
+# Security logs are kept for a year by default (CNIL recommends 6 to 12 months).
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
+# How many proxies in front of the app append to X-Forwarded-For (0: use REMOTE_ADDR).
+AUDIT_TRUSTED_PROXY_COUNT = env.int("AUDIT_TRUSTED_PROXY_COUNT", default=0)
+API_TOKEN_MAX_AGE_DAYS = env.int("API_TOKEN_MAX_AGE_DAYS", default=30)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "shared_apps.api.authentication.TenantTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"dj_rest_auth": None if TESTING else env.str("API_AUTH_THROTTLE_RATE", default="20/min")},
+}
+REST_AUTH = {
+    "TOKEN_MODEL": "shared_apps.api.models.ApiToken",
+    "TOKEN_CREATOR": "shared_apps.api.services.create_token_for_login",
+    "TOKEN_SERIALIZER": "shared_apps.api.serializers.TokenSerializer",
+    "LOGIN_SERIALIZER": "shared_apps.api.serializers.LoginSerializer",
+    "USER_DETAILS_SERIALIZER": "shared_apps.api.serializers.UserDetailsSerializer",
+    "PASSWORD_RESET_SERIALIZER": "shared_apps.api.serializers.PasswordResetSerializer",
+    "OLD_PASSWORD_FIELD_ENABLED": True,
+    "SESSION_LOGIN": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Comptoir API",
+    "DESCRIPTION": "The programme's API. Every call is answered for the programme whose host is called.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+}
+# Origins are checked per tenant (shared_apps.api.cors); none is allowed platform-wide.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOWED_ORIGINS: list[str] = []
+CORS_ALLOW_CREDENTIALS = False
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "fr"

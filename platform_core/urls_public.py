@@ -7,11 +7,13 @@ from platform_core.urls_common import handler400, handler403, handler404, handle
 from platform_core.urls_common import urlpatterns as common
 from shared_apps.account_security.urls import public_urlpatterns as account_security_urls
 from shared_apps.accounts.urls import public_urlpatterns as account_urls
+from shared_apps.audit.urls import console_urlpatterns as audit_console_urls
 
 urlpatterns = [
     *common,
     path("", views.landing, name="landing"),
     path("accounts/", include((account_urls, "accounts"))),
     path("accounts/", include((account_security_urls, "account_security"))),
+    path("console/audit/", include((audit_console_urls, "audit"))),
     path("console/", include("shared_apps.operators.urls")),
 ]

@@ -10,6 +10,10 @@ urlpatterns = [
     path("", include("tenant_apps.home.urls")),
     path("accounts/", include("shared_apps.accounts.urls")),
     path("accounts/", include("shared_apps.account_security.urls")),
+    path("manage/audit/", include("shared_apps.audit.urls")),
+    path("manage/access/", include("shared_apps.access.urls")),
+    path("manage/api/", include("shared_apps.api.settings_urls")),
     path("manage/", include("tenants.urls")),
+    path("api/", include("shared_apps.api.urls")),
     path("notifications/", include("tenant_apps.notifications.urls")),
 ]

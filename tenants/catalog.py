@@ -66,6 +66,7 @@ PERMISSIONS = {
     "inquiries.send": _("Send inquiries and requests for quotation"),
     "inquiries.answer": _("Answer inquiries for one's company"),
     "reports.view": _("See the programme's activity reports"),
+    "audit.view": _("See the audit log and the report on elevated privileges"),
 }
 
 _MEMBER_BASICS = ["home.view", "dashboard.view", "notifications.view", "directory.view", "catalogue.view"]

@@ -189,6 +189,7 @@ def provision_tenant(spec: TenantSpec, *, method: str = "pool", refill: bool = T
         # The tenant exists once committed: a broker that is down must not turn that into an
         # error for the operator; the periodic refill on beat catches up.
         transaction.on_commit(refill_spare_pool_task.delay, robust=True)
+    _audit_platform("tenant.created", tenant, after={"slug": tenant.slug, "method": method})
     logger.info("tenant provisioned", extra={"tenant": tenant.schema_name, "method": method})
     return tenant
 
@@ -199,6 +200,7 @@ def set_status(tenant: Tenant, *, suspended: bool) -> Tenant:
     tenant.status = Tenant.Status.SUSPENDED if suspended else Tenant.Status.ACTIVE
     tenant.suspended_at = timezone.now() if suspended else None
     tenant.save(update_fields=["status", "suspended_at", "updated_at"])
+    _audit_platform("tenant.status_changed", tenant, after={"status": tenant.status})
     return tenant
 
 
@@ -244,6 +246,7 @@ def delete_tenant(tenant: Tenant, *, confirm_slug: str, export: bool = True) -> 
         raise ProvisioningError(_("Only programmes can be deleted."))
     export_path = export_tenant(tenant) if export else None
     with transaction.atomic():
+        _audit_platform("tenant.deleted", tenant, before={"slug": tenant.slug, "export": str(export_path or "")})
         tenant.delete(force_drop=True)
     logger.info("tenant deleted", extra={"tenant": tenant.schema_name, "export": str(export_path)})
     return export_path
@@ -292,8 +295,32 @@ def update_configuration(tenant: Tenant, **changes) -> Tenant:
         validation.validate_role_matrix(changes["role_matrix"])
     if "kpis" in changes:
         validation.validate_kpis(changes["kpis"])
+    if "cors_allowed_origins" in changes:
+        changes["cors_allowed_origins"] = validation.validate_origins(changes["cors_allowed_origins"])
+    previous = {key: getattr(tenant, key) for key in changes}
     for key, value in changes.items():
         setattr(tenant, key, value)
     tenant.save(update_fields=[*changes, "updated_at"])
+    _audit_configuration(tenant, previous, changes)
     logger.info("tenant configuration changed", extra={"tenant": tenant.schema_name, "fields": sorted(changes)})
     return tenant
+
+
+def _audit_configuration(tenant: Tenant, previous: dict, changes: dict) -> None:
+    from shared_apps.audit import services as audit
+
+    previous, changes = dict(previous), dict(changes)
+    if "role_matrix" in changes:
+        removed, added = audit.role_matrix_changes(previous.pop("role_matrix"), changes.pop("role_matrix"))
+        if removed or added:
+            audit.record(action="tenant.role_matrix_changed", tenant=tenant, target=tenant, before=removed, after=added)
+    before, after = audit.changed_fields(previous, changes)
+    if after or before:
+        audit.record(action="tenant.configuration_changed", tenant=tenant, target=tenant, before=before, after=after)
+
+
+def _audit_platform(action: str, tenant: Tenant, **values) -> None:
+    """Operators' actions on programmes are platform events (no tenant), shown on the console."""
+    from shared_apps.audit import services as audit
+
+    audit.record(action=action, tenant=None, target=tenant, target_label=tenant.slug or tenant.schema_name, **values)

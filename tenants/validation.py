@@ -147,3 +147,27 @@ def validate_kpis(kpis: list[dict]) -> None:
         target = kpi.get("target")
         if not isinstance(target, int | float) or target < 0:
             raise ValidationError(_("KPI “%(key)s”: the target must be a number of zero or more."), params={"key": key}, code="kpi_target")
+
+
+def validate_origins(origins: list[str]) -> list[str]:
+    """Web origins allowed to call the API: ``https://host[:port]``, no path, no wildcard."""
+    from urllib.parse import urlsplit
+
+    cleaned = []
+    for raw in origins:
+        origin = raw.strip().rstrip("/").lower()
+        if not origin:
+            continue
+        parts = urlsplit(origin)
+        allowed_schemes = ("https",) if settings.IS_PRODUCTION else ("https", "http")
+        if (parts.scheme not in allowed_schemes or not parts.hostname or parts.path or parts.query
+                or parts.fragment or parts.username or "*" in origin):
+            raise ValidationError(
+                _("“%(origin)s” is not a web origin: write it as https://app.example.org, without a path."),
+                params={"origin": raw.strip()[:100]}, code="origin",
+            )
+        if origin not in cleaned:
+            cleaned.append(origin)
+    if len(cleaned) > 20:
+        raise ValidationError(_("List at most 20 origins."), code="origins_count")
+    return cleaned

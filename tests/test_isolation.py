@@ -34,6 +34,16 @@ TENANT_PAGES = [
     ("/accounts/email/", "get", None),
     ("/accounts/password/", "post", None),
     ("/accounts/email/", "post", None),
+    ("/manage/audit/", "get", "audit.view"),
+    ("/manage/audit/export/", "get", "audit.view"),
+    ("/manage/audit/export/?format=xlsx", "get", "audit.view"),
+    ("/manage/audit/elevated-privileges/", "get", "audit.view"),
+    ("/manage/access/temporary-access/", "get", "members.manage"),
+    ("/manage/access/temporary-access/", "post", "members.manage"),
+    ("/manage/access/badges/", "get", "settings.change"),
+    ("/manage/access/badges/", "post", "settings.change"),
+    ("/manage/api/", "get", "settings.change"),
+    ("/manage/api/", "post", "settings.change"),
 ]
 ACTORS = [*catalog.ROLES, "anonymous", "admin_of_other_tenant", "operator"]
 
@@ -98,12 +108,13 @@ def test_membership_of_another_tenant_cannot_be_changed_or_removed(alpha, beta):
     assert target.role == "guest"
 
 
-@pytest.mark.parametrize("path", ["/console/", "/console/tenants/new/", "/console/tenants/alpha/"])
+@pytest.mark.parametrize("path", ["/console/", "/console/tenants/new/", "/console/tenants/alpha/", "/console/audit/"])
 def test_operators_console_is_not_served_on_tenant_hosts(alpha, operator, path):
     assert alpha.client(operator).get(path).status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/console/", "/console/tenants/new/", "/console/tenants/alpha/", "/console/tenants/alpha/delete/"])
+@pytest.mark.parametrize("path", ["/console/", "/console/tenants/new/", "/console/tenants/alpha/", "/console/tenants/alpha/delete/",
+                                  "/console/audit/", "/console/audit/export/", "/console/audit/elevated-privileges/"])
 def test_operators_console_refuses_everyone_but_operators(alpha, operator, path):
     anonymous = Client(HTTP_HOST=settings.PLATFORM_DOMAIN)
     response = anonymous.get(path)
@@ -122,7 +133,9 @@ def test_operators_console_refuses_everyone_but_operators(alpha, operator, path)
 
 @pytest.mark.parametrize("path", ["/accounts/sign-up/", "/accounts/members/", "/manage/", "/dashboard/",
                                   "/accounts/password-reset/", "/accounts/password-reset/code/",
-                                  "/accounts/password/", "/accounts/email/"])
+                                  "/accounts/password/", "/accounts/email/", "/manage/audit/",
+                                  "/manage/access/temporary-access/", "/manage/access/badges/", "/manage/api/",
+                                  "/api/v1/members/", "/api/v1/audit-events/", "/api/v1/auth/user/", "/api/docs/"])
 def test_tenant_pages_do_not_exist_on_the_platform_host(platform_client, path):
     assert platform_client.get(path).status_code == 404
 
@@ -189,3 +202,39 @@ def test_operators_locked_accounts_page_is_only_on_the_platform_host_for_operato
     staff = Client(HTTP_HOST=settings.PLATFORM_DOMAIN)
     sign_in(staff, operator)
     assert staff.get("/accounts/locked-accounts/").status_code == 200
+# (path, method, permission that opens it; None = any signed-in member)
+API_ENDPOINTS = [
+    ("/api/v1/auth/user/", "get", None),
+    ("/api/v1/auth/password/change/", "post", None),
+    ("/api/v1/members/", "get", "members.view"),
+    ("/api/v1/audit-events/", "get", "audit.view"),
+]
+
+
+def _api_client_for(actor, alpha, beta):
+    from tests.factories import PASSWORD
+
+    if actor == "anonymous":
+        return Client(HTTP_HOST=alpha.host), catalog.VISITOR
+    if actor == "token_of_other_tenant":
+        issuer = beta.members["tenant_admin"]
+        login = Client(HTTP_HOST=beta.host).post("/api/v1/auth/login/", {"email": issuer.email, "password": PASSWORD},
+                                                 content_type="application/json")
+        return Client(HTTP_HOST=alpha.host, HTTP_AUTHORIZATION=f"Token {login.json()['key']}"), catalog.VISITOR
+    user = alpha.members[actor]
+    login = Client(HTTP_HOST=alpha.host).post("/api/v1/auth/login/", {"email": user.email, "password": PASSWORD},
+                                              content_type="application/json")
+    return Client(HTTP_HOST=alpha.host, HTTP_AUTHORIZATION=f"Token {login.json()['key']}"), actor
+
+
+@pytest.mark.parametrize("actor", [*catalog.ROLES, "anonymous", "token_of_other_tenant"])
+@pytest.mark.parametrize(("path", "method", "permission"), API_ENDPOINTS)
+def test_api_endpoints_open_only_to_roles_the_matrix_allows(alpha, beta, actor, path, method, permission):
+    client, role = _api_client_for(actor, alpha, beta)
+    response = getattr(client, method)(path, {}, content_type="application/json")
+    if role == catalog.VISITOR:
+        assert response.status_code == 401, (actor, path, response.status_code)
+    elif permission is None or permission in alpha.tenant.permissions_for(role):
+        assert response.status_code in (200, 400), (actor, path, response.status_code)
+    else:
+        assert response.status_code == 403, (actor, path, response.status_code)

@@ -36,7 +36,13 @@ def role_in(user, tenant) -> str:
 def permissions_in(user, tenant) -> frozenset[str]:
     if tenant is None:
         return frozenset()
-    granted = tenant.permissions_for(role_in(user, tenant))
+    role = role_in(user, tenant)
+    granted = tenant.permissions_for(role)
+    if role != catalog.VISITOR and not granted >= catalog.PERMISSIONS.keys():
+        from shared_apps.access.selectors import extra_permissions
+
+        # Time-bound grants and badges from activity rules add to the role, for members only.
+        granted = granted | extra_permissions(user, tenant)
     return frozenset(p for p in granted if _module_enabled(tenant, p))
 
 

@@ -4,7 +4,9 @@ from shared_apps.accounts.models import Invitation, Membership
 
 
 def members_of(tenant) -> QuerySet[Membership]:
-    return Membership.objects.for_tenant(tenant).select_related("user").order_by("user__full_name", "user__email")
+    from shared_apps.access.selectors import with_badges
+
+    return with_badges(Membership.objects.for_tenant(tenant).select_related("user").order_by("user__full_name", "user__email"))
 
 
 def open_invitations_of(tenant) -> QuerySet[Invitation]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from shared_apps.accounts import emails
 from shared_apps.accounts.models import Invitation, Membership, User
+from shared_apps.audit.services import record
 from tenants import catalog
 
 logger = logging.getLogger(__name__)
@@ -65,7 +66,8 @@ def sign_up(*, tenant, email: str, full_name: str, password: str, role: str, org
         with transaction.atomic():
             user = User.objects.create_user(email=email, password=password, full_name=full_name.strip(),
                                             preferred_language=language)
-            Membership.objects.create(user=user, tenant=tenant, role=role, organisation=organisation.strip())
+            membership = Membership.objects.create(user=user, tenant=tenant, role=role, organisation=organisation.strip())
+            record(action="membership.created", tenant=tenant, actor=user, target=membership, after={"role": role})
     except IntegrityError:
         # Two sign-ups for one address at the same moment: the other one won.
         return None
@@ -106,6 +108,7 @@ def join_tenant(*, user: User, tenant, role: str, organisation: str = "") -> Mem
     )
     if created:
         welcome(user=user, tenant=tenant)
+        record(action="membership.created", tenant=tenant, actor=user, target=membership, after={"role": role})
     return membership
 
 
@@ -126,6 +129,8 @@ def invite(*, tenant, inviter: User, email: str, role: str, organisation: str = 
         tenant=tenant, email=email, role=role, organisation=organisation.strip(), invited_by=inviter,
         expires_at=timezone.now() + timedelta(seconds=settings.INVITATION_MAX_AGE),
     )
+    record(action="invitation.created", tenant=tenant, actor=inviter, target=invitation,
+           after={"email": email, "role": role})
     emails.send_invitation(invitation=invitation, token=invitation_token(invitation))
     return invitation
 
@@ -178,6 +183,8 @@ def accept_invitation(*, invitation: Invitation, user: User | None = None, full_
         invitation.save(update_fields=["accepted_at"])
         if created:
             welcome(user=user, tenant=invitation.tenant)
+            record(action="membership.created", tenant=invitation.tenant, actor=user, target=membership,
+                   after={"role": membership.role, "invitation": invitation.pk})
     return membership
 
 
@@ -192,6 +199,8 @@ def change_role(*, tenant, actor: User, membership: Membership, role: str) -> Me
     before = membership.role
     membership.role = role
     membership.save(update_fields=["role", "updated_at"])
+    record(action="membership.role_changed", tenant=tenant, actor=actor, target=membership,
+           target_label=membership.user.email, before={"role": before}, after={"role": role})
     logger.info("membership role changed", extra={"membership": membership.pk, "before": before, "after": role})
     if before != role:
         _tell(tenant=tenant, user=membership.user, kind="membership.role_changed",
@@ -206,6 +215,8 @@ def remove_member(*, tenant, actor: User, membership: Membership) -> None:
     if not can(actor, "members.manage", tenant=tenant) or membership.tenant_id != tenant.pk:
         raise AccountError(_("You may not change this membership."))
     _keep_an_admin(tenant, membership, new_role=None)
+    record(action="membership.removed", tenant=tenant, actor=actor, target=membership,
+           target_label=membership.user.email, before={"role": membership.role})
     membership.delete()
 
 
