@@ -10,6 +10,8 @@ from shared_apps.accounts.urls import public_urlpatterns as account_urls
 urlpatterns = [
     *common,
     path("", views.landing, name="landing"),
+    path("accounts/mfa/", include("shared_apps.mfa.urls")),
+    path("accounts/sessions/", include("shared_apps.account_sessions.urls")),
     path("accounts/", include((account_urls, "accounts"))),
     path("console/", include("shared_apps.operators.urls")),
 ]

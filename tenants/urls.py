@@ -10,4 +10,5 @@ urlpatterns = [
     path("languages-and-modules/", views.languages_modules, name="languages-modules"),
     path("roles/", views.role_matrix, name="roles"),
     path("kpis/", views.kpis, name="kpis"),
+    path("security/", views.security, name="security"),
 ]
