@@ -25,6 +25,13 @@ TENANT_PAGES = [
     ("/manage/branding/", "post", "settings.change"),
     ("/manage/roles/", "post", "settings.change"),
     ("/accounts/members/invite/", "post", "members.invite"),
+    ("/manage/security/", "get", "settings.change"),
+    ("/manage/security/", "post", "settings.change"),
+    ("/accounts/mfa/", "get", None),
+    ("/accounts/mfa/authenticator/", "get", None),
+    ("/accounts/mfa/backup-codes/", "get", None),
+    ("/accounts/sessions/", "get", None),
+    ("/accounts/sessions/revoke-others/", "post", None),
 ]
 ACTORS = [*catalog.ROLES, "anonymous", "admin_of_other_tenant", "operator"]
 
@@ -114,3 +121,16 @@ def test_operators_console_refuses_everyone_but_operators(alpha, operator, path)
 @pytest.mark.parametrize("path", ["/accounts/sign-up/", "/accounts/members/", "/manage/", "/dashboard/"])
 def test_tenant_pages_do_not_exist_on_the_platform_host(platform_client, path):
     assert platform_client.get(path).status_code == 404
+
+
+def test_security_settings_of_another_tenant_are_not_changed(alpha, beta):
+    client = alpha.client(alpha.members["tenant_admin"])
+    client.post("/manage/security/", {"mfa_required_roles": ["guest"], "session_idle_minutes": "45"})
+    beta.tenant.refresh_from_db()
+    assert beta.tenant.mfa_required_roles == ["tenant_admin", "moderator"] and beta.tenant.session_idle_minutes == 30
+
+
+@pytest.mark.parametrize("path", ["/accounts/mfa/", "/accounts/sessions/"])
+def test_security_pages_on_the_platform_host_need_a_signed_in_operator(platform_client, path):
+    response = platform_client.get(path)
+    assert response.status_code == 302 and "/accounts/sign-in/" in response["Location"]
