@@ -252,3 +252,16 @@ def test_a_session_with_a_device_must_verify_to_manage_devices(alpha):
     TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
     for path in ("/accounts/mfa/", "/accounts/mfa/authenticator/", "/accounts/mfa/backup-codes/"):
         assert client.get(path)["Location"] == VERIFY, path
+
+
+def test_email_enrolment_sends_a_code_and_confirms_with_it(alpha):
+    user = UserFactory()
+    MembershipFactory(user=user, tenant=alpha.tenant, role="expert")
+    client = alpha.client(user)
+    assert client.get("/accounts/mfa/email/").status_code == 200
+    assert client.post("/accounts/mfa/email/", {"action": "send"}).status_code == 302
+    code = re.search(r"\b(\d{6})\b", mail.outbox[-1].body).group(1)
+    assert "Programme alpha" in mail.outbox[-1].subject
+    assert client.post("/accounts/mfa/email/", {"token": "000000" if code != "000000" else "111111"}).status_code == 400
+    assert client.post("/accounts/mfa/email/", {"token": code}).status_code == 302
+    assert EmailDevice.objects.get(user=user).confirmed
