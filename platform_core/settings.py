@@ -52,6 +52,12 @@ SHARED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_email",
+    "django_otp.plugins.otp_static",
+    "shared_apps.mfa",
+    "shared_apps.account_sessions",
     "django_htmx",
     "rest_framework",
     # Only because dj-rest-auth imports its model; API tokens are shared_apps.api.ApiToken.
@@ -97,10 +103,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "shared_apps.accounts.middleware.MembershipMiddleware",
     "platform_core.middleware.UserContextMiddleware",
     "shared_apps.audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "shared_apps.account_sessions.middleware.AccountSessionMiddleware",
+    "shared_apps.mfa.middleware.MfaEnforcementMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "shared_apps.privacy.middleware.ConsentMiddleware",
@@ -273,6 +282,13 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # No SESSION_COOKIE_DOMAIN: a cookie stays on the host that set it, and the session
 # records that host too (shared_apps.accounts.middleware.HostBoundSessionMiddleware).
+# Saving a session pushes its expiry forward, so the absolute limit is enforced apart
+# (shared_apps.account_sessions); the idle limit is each tenant's session_idle_minutes.
+SESSION_ABSOLUTE_MAX_AGE = env.int("SESSION_ABSOLUTE_MAX_AGE", default=12 * 3600)
+OPERATOR_SESSION_IDLE_MINUTES = env.int("OPERATOR_SESSION_IDLE_MINUTES", default=30)
+SESSION_IDLE_WARNING_SECONDS = env.int("SESSION_IDLE_WARNING_SECONDS", default=120)
+# Last-use time is written at most this often, so a busy page costs no extra writes.
+SESSION_ACTIVITY_WRITE_SECONDS = env.int("SESSION_ACTIVITY_WRITE_SECONDS", default=60)
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "platform_core.views.csrf_failure"
 LANGUAGE_COOKIE_HTTPONLY = True
@@ -321,6 +337,25 @@ SPECTACULAR_SETTINGS = {
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOWED_ORIGINS: list[str] = []
 CORS_ALLOW_CREDENTIALS = False
+
+# --- Two-factor authentication ------------------------------------------------------
+OTP_TOTP_ISSUER = PLATFORM_NAME
+MFA_REQUIRED_FOR_OPERATORS = env.bool("MFA_REQUIRED_FOR_OPERATORS", default=True)
+MFA_CODE_VALIDITY_SECONDS = env.int("MFA_CODE_VALIDITY_SECONDS", default=600)
+MFA_CODE_COOLDOWN_SECONDS = env.int("MFA_CODE_COOLDOWN_SECONDS", default=30)
+# django-otp doubles the wait after each wrong code: factor, 2×factor, 4×factor… seconds.
+MFA_THROTTLE_FACTOR = env.int("MFA_THROTTLE_FACTOR", default=1)
+OTP_TOTP_THROTTLE_FACTOR = OTP_STATIC_THROTTLE_FACTOR = OTP_EMAIL_THROTTLE_FACTOR = MFA_THROTTLE_FACTOR
+OTP_EMAIL_TOKEN_VALIDITY = MFA_CODE_VALIDITY_SECONDS
+OTP_EMAIL_COOLDOWN_DURATION = MFA_CODE_COOLDOWN_SECONDS
+# Time allowed between the password step and the second factor.
+MFA_PENDING_MAX_AGE = env.int("MFA_PENDING_MAX_AGE", default=300)
+MFA_MAX_FAILED_CODES = env.int("MFA_MAX_FAILED_CODES", default=5)
+SMS_GATEWAY = env.str(
+    "SMS_GATEWAY",
+    default="shared_apps.mfa.gateways.RecordingSmsGateway" if TESTING else "shared_apps.mfa.gateways.DevelopmentSmsGateway",
+)
+SMS_OUTBOX_DIR = env.str("SMS_OUTBOX_DIR", default=str(embedded.DATA_DIR / "outbox"))
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "fr"

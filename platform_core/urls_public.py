@@ -12,6 +12,8 @@ from shared_apps.audit.urls import console_urlpatterns as audit_console_urls
 urlpatterns = [
     *common,
     path("", views.landing, name="landing"),
+    path("accounts/mfa/", include("shared_apps.mfa.urls")),
+    path("accounts/sessions/", include("shared_apps.account_sessions.urls")),
     path("accounts/", include((account_urls, "accounts"))),
     path("accounts/", include((account_security_urls, "account_security"))),
     path("console/audit/", include((audit_console_urls, "audit"))),

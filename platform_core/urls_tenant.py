@@ -8,6 +8,8 @@ from platform_core.urls_common import urlpatterns as common
 urlpatterns = [
     *common,
     path("", include("tenant_apps.home.urls")),
+    path("accounts/mfa/", include("shared_apps.mfa.urls")),
+    path("accounts/sessions/", include("shared_apps.account_sessions.urls")),
     path("accounts/", include("shared_apps.accounts.urls")),
     path("accounts/", include("shared_apps.account_security.urls")),
     path("manage/audit/", include("shared_apps.audit.urls")),

@@ -175,3 +175,22 @@ class BaseKpiFormSet(forms.BaseFormSet):
 
 
 KpiFormSet = forms.formset_factory(KpiForm, formset=BaseKpiFormSet, extra=1, can_delete=True, max_num=30)
+
+
+class SecurityForm(forms.Form):
+    mfa_required_roles = forms.MultipleChoiceField(
+        label=_("Roles that must use two-factor authentication"), choices=list(catalog.ROLES.items()),
+        widget=forms.CheckboxSelectMultiple, required=False,
+        help_text=_("People with these roles cannot open any page until they have set up a second factor. "
+                    "Recommended for every role with access to sensitive information."),
+    )
+    session_idle_minutes = forms.IntegerField(
+        label=_("Sign out after this many minutes without activity"), min_value=5, max_value=24 * 60,
+        help_text=_("Between 5 and 1440 minutes. A warning appears shortly before."),
+        error_messages={
+            "min_value": _("Choose at least 5 minutes."),
+            "max_value": _("Choose at most 1440 minutes (24 hours)."),
+            "invalid": _("Enter a whole number of minutes."),
+            "required": _("Enter a number of minutes."),
+        },
+    )

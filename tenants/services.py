@@ -271,7 +271,7 @@ def store_logo(tenant: Tenant, upload) -> str:
 
 
 def update_configuration(tenant: Tenant, **changes) -> Tenant:
-    """Apply validated configuration changes (branding, languages, modules, roles, KPIs)."""
+    """Apply validated configuration changes (branding, languages, modules, roles, KPIs, security)."""
     if "branding" in changes:
         branding = {**catalog.DEFAULT_BRANDING, **tenant.branding, **changes["branding"]}
         for field in ("primary_color", "accent_color", "text_color", "background_color"):
@@ -298,6 +298,10 @@ def update_configuration(tenant: Tenant, **changes) -> Tenant:
     if "cors_allowed_origins" in changes:
         changes["cors_allowed_origins"] = validation.validate_origins(changes["cors_allowed_origins"])
     previous = {key: getattr(tenant, key) for key in changes}
+    if "mfa_required_roles" in changes and not set(changes["mfa_required_roles"]) <= set(catalog.ROLES):
+        raise ValidationError({"mfa_required_roles": _("Choose among the listed roles.")})
+    if "session_idle_minutes" in changes and not 5 <= changes["session_idle_minutes"] <= 24 * 60:
+        raise ValidationError({"session_idle_minutes": _("Choose between 5 and 1440 minutes.")})
     for key, value in changes.items():
         setattr(tenant, key, value)
     tenant.save(update_fields=[*changes, "updated_at"])

@@ -12,4 +12,5 @@ urlpatterns = [
     path("roles/", views.role_matrix, name="roles"),
     path("kpis/", views.kpis, name="kpis"),
     path("privacy/", privacy_views.privacy_settings_page, name="privacy"),
+    path("security/", views.security, name="security"),
 ]

@@ -1,4 +1,4 @@
-"""The tenant admins' own pages: branding, languages and modules, roles, KPIs."""
+"""The tenant admins' own pages: branding, languages and modules, roles, KPIs, security."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -90,6 +90,17 @@ def kpis(request):
             return redirect("tenant-settings:kpis")
     has_errors = request.method == "POST" and not formset.is_valid()
     return render(request, "tenants/settings_kpis.html", {"formset": formset}, status=400 if has_errors else 200)
+
+
+@permission_required("settings.change")
+@require_http_methods(["GET", "POST"])
+def security(request):
+    tenant = request.tenant
+    initial = {"mfa_required_roles": tenant.mfa_required_roles, "session_idle_minutes": tenant.session_idle_minutes}
+    form = forms.SecurityForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid() and _save(request, form, **form.cleaned_data):
+        return redirect("tenant-settings:security")
+    return render(request, "tenants/settings_security.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @cache_control(max_age=300, public=True)

@@ -36,8 +36,28 @@ class Programme:
 
 
 def sign_in(client: Client, user) -> None:
+    """Sign in through the real form; a person with a second factor also passes the code step."""
     response = client.post("/accounts/sign-in/", {"username": user.email, "password": PASSWORD})
     assert response.status_code == 302, response.content[:500]
+    if response["Location"] == "/accounts/mfa/verify/":
+        device, code = fresh_backup_code(user)
+        response = client.post("/accounts/mfa/verify/", {"device": device.persistent_id, "token": code})
+        assert response.status_code == 302, response.content[:500]
+
+
+def enrol_backup_codes(user):
+    """Give ``user`` a second factor (backup codes) so they meet an MFA policy."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="backup", defaults={"confirmed": True})
+    return device
+
+
+def fresh_backup_code(user):
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    device = enrol_backup_codes(user)
+    return device, device.token_set.create(token=StaticToken.random_token()).token
 
 
 def _bootstrap_platform() -> dict[str, Programme]:
@@ -55,6 +75,8 @@ def _bootstrap_platform() -> dict[str, Programme]:
         for role in ROLES:
             user = UserFactory(email=f"{role}@{slug}.example.org", full_name=f"{role.replace('_', ' ').title()} {slug.title()}")
             MembershipFactory(user=user, tenant=tenant, role=role)
+            if role in tenant.mfa_required_roles:
+                enrol_backup_codes(user)
             programme.members[role] = user
         programmes[slug] = programme
     services.refill_spare_pool(2)
@@ -92,7 +114,9 @@ def platform_client(db) -> Client:
 
 @pytest.fixture
 def operator(db):
-    return UserFactory(email="operator@comptoir.test", is_staff=True)
+    user = UserFactory(email="operator@comptoir.test", is_staff=True)
+    enrol_backup_codes(user)
+    return user
 
 
 @pytest.fixture

@@ -44,6 +44,13 @@ TENANT_PAGES = [
     ("/manage/access/badges/", "post", "settings.change"),
     ("/manage/api/", "get", "settings.change"),
     ("/manage/api/", "post", "settings.change"),
+    ("/manage/security/", "get", "settings.change"),
+    ("/manage/security/", "post", "settings.change"),
+    ("/accounts/mfa/", "get", None),
+    ("/accounts/mfa/authenticator/", "get", None),
+    ("/accounts/mfa/backup-codes/", "get", None),
+    ("/accounts/sessions/", "get", None),
+    ("/accounts/sessions/revoke-others/", "post", None),
 ]
 ACTORS = [*catalog.ROLES, "anonymous", "admin_of_other_tenant", "operator"]
 
@@ -177,6 +184,8 @@ def test_privacy_pages_do_not_leak_another_tenants_settings(alpha, beta):
                             unconfirmed_account_days=7, notification_months=3, purposes=None)
     html = alpha.client().get("/legal/privacy/").content.decode()
     assert "Beta Controller" not in html and "dpo@beta.example.org" not in html
+
+
 @pytest.mark.parametrize("path", ["/accounts/password-reset/", "/accounts/password-reset/code/", "/accounts/password-reset/new-password/"])
 def test_password_reset_pages_are_open_to_visitors_of_a_programme(alpha, path):
     assert alpha.client().get(path).status_code in (200, 302)
@@ -238,3 +247,14 @@ def test_api_endpoints_open_only_to_roles_the_matrix_allows(alpha, beta, actor, 
         assert response.status_code in (200, 400), (actor, path, response.status_code)
     else:
         assert response.status_code == 403, (actor, path, response.status_code)
+def test_security_settings_of_another_tenant_are_not_changed(alpha, beta):
+    client = alpha.client(alpha.members["tenant_admin"])
+    client.post("/manage/security/", {"mfa_required_roles": ["guest"], "session_idle_minutes": "45"})
+    beta.tenant.refresh_from_db()
+    assert beta.tenant.mfa_required_roles == ["tenant_admin", "moderator"] and beta.tenant.session_idle_minutes == 30
+
+
+@pytest.mark.parametrize("path", ["/accounts/mfa/", "/accounts/sessions/"])
+def test_security_pages_on_the_platform_host_need_a_signed_in_operator(platform_client, path):
+    response = platform_client.get(path)
+    assert response.status_code == 302 and "/accounts/sign-in/" in response["Location"]

@@ -22,7 +22,8 @@ def test_member_list_queries_do_not_grow_with_members(alpha):
     client = alpha.client(alpha.members["tenant_admin"])
     before = _count(client, "/accounts/members/")
     MembershipFactory.create_batch(20, tenant=alpha.tenant)
-    assert _count(client, "/accounts/members/") == before <= 10
+    # 11: a verified session reloads the device that verified it (removed device, no access).
+    assert _count(client, "/accounts/members/") == before <= 11
 
 
 def test_operators_console_queries_do_not_grow_with_programmes(alpha, beta, operator):

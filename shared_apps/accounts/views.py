@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shared_apps.accounts import forms, selectors, services
 from shared_apps.accounts.permissions import permission_required
+from shared_apps.mfa.views import SecondFactorSignInMixin
 from tenants import catalog
 
 
@@ -21,7 +22,7 @@ def _programme(request):
     return tenant
 
 
-class SignInView(auth_views.LoginView):
+class SignInView(SecondFactorSignInMixin, auth_views.LoginView):
     template_name = "accounts/sign_in.html"
     authentication_form = forms.SignInForm
     redirect_authenticated_user = True

@@ -5,17 +5,25 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
 
 from shared_apps.accounts.middleware import BOUND_SCHEMA_KEY
 from tenants import services
+from tests.conftest import enrol_backup_codes
 from tests.factories import UserFactory
 
 
 def signed_in(client: Client, user, *, schema_name: str) -> Client:
-    """Sign ``user`` in without a password, bound to the host's schema as a real sign-in is."""
+    """Sign ``user`` in without a password, bound to the host's schema as a real sign-in is.
+
+    A person with a second factor gets a session verified by it, as after the code step.
+    """
     client.force_login(user)
     session = client.session
     session[BOUND_SCHEMA_KEY] = schema_name
+    device = next(devices_for_user(user), None)
+    if device is not None:
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
 
@@ -46,7 +54,9 @@ def gamma(db):
 @pytest.fixture
 def operator(db):
     """The shared fixture's operator, without hashing a password these tests never type."""
-    return UserFactory(email="operator@comptoir.test", is_staff=True, password=None)
+    user = UserFactory(email="operator@comptoir.test", is_staff=True, password=None)
+    enrol_backup_codes(user)
+    return user
 
 
 @pytest.fixture

@@ -1,5 +1,7 @@
 """The tenant admins' pages under /manage/: who may use them, and how they answer bad input."""
 
+import re
+
 import pytest
 
 from tenants import catalog
@@ -208,3 +210,25 @@ def test_bad_kpis_are_returned_with_errors_and_what_was_typed(admin, alpha, rows
     assert f'value="{rows[0]["key"]}"' in page
     alpha.tenant.refresh_from_db()
     assert alpha.tenant.kpis == catalog.DEFAULT_KPIS
+
+
+def test_admin_sets_mfa_roles_and_idle_timeout(alpha):
+    client = member_client(alpha, alpha.members["tenant_admin"])
+    assert client.get("/manage/security/").status_code == 200
+    response = client.post("/manage/security/", {"mfa_required_roles": ["tenant_admin", "company_rep"], "session_idle_minutes": "20"})
+    assert response.status_code == 302
+    alpha.tenant.refresh_from_db()
+    assert alpha.tenant.mfa_required_roles == ["tenant_admin", "company_rep"]
+    assert alpha.tenant.session_idle_minutes == 20
+
+
+def test_out_of_range_idle_timeout_is_explained_and_the_choices_kept(alpha):
+    client = member_client(alpha, alpha.members["tenant_admin"])
+    response = client.post("/manage/security/", {"mfa_required_roles": ["company_rep"], "session_idle_minutes": "2"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "5 minutes" in html and 'value="2"' in html
+    assert re.search(r'value="company_rep"[^>]*checked', html)
+    assert not re.search(r'value="tenant_admin"[^>]*checked', html)
+    alpha.tenant.refresh_from_db()
+    assert alpha.tenant.session_idle_minutes == 30

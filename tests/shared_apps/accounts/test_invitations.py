@@ -27,8 +27,9 @@ def test_admin_invites_and_the_invitee_creates_an_account(alpha):
     user = User.objects.get(email="new.rep@example.org")
     assert user.has_verified_email
     assert Membership.objects.for_tenant(alpha.tenant).get(user=user).role == "moderator"
-    assert invitee.get("/dashboard/").status_code == 200
-    assert invitee.get(path).status_code == 400  # used once only
+    # Moderators must use two-factor authentication: the first stop is its enrolment.
+    assert invitee.get("/dashboard/")["Location"] == "/accounts/mfa/"
+    assert alpha.client().get(path).status_code == 400  # used once only
 
 
 def test_invitation_link_does_not_work_on_another_tenant(alpha, beta):
