@@ -103,9 +103,16 @@ def _person(email: str, full_name: str, **extra) -> User:
     return user
 
 
+def _second_factor_by_email(user: User) -> None:
+    """Roles that must use MFA get e-mailed codes, readable in the development outbox."""
+    from django_otp.plugins.otp_email.models import EmailDevice
+
+    EmailDevice.objects.get_or_create(user=user, name="email", defaults={"confirmed": True})
+
+
 @transaction.atomic
 def seed_demo(*, domain_suffix: str = "localhost") -> list[Tenant]:
-    _person(OPERATOR_EMAIL, "Opératrice Comptoir", is_staff=True)
+    _second_factor_by_email(_person(OPERATOR_EMAIL, "Opératrice Comptoir", is_staff=True))
     tenants = []
     for slug, spec in PROGRAMMES.items():
         tenant = Tenant.objects.filter(slug=slug).first()
@@ -117,6 +124,8 @@ def seed_demo(*, domain_suffix: str = "localhost") -> list[Tenant]:
             services.update_configuration(tenant, branding=spec["branding"], kpis=spec["kpis"], signup_roles=spec["signup_roles"])
         for role, name, organisation in spec["people"]:
             user = _person(_email(name, slug), name)
+            if role in tenant.mfa_required_roles:
+                _second_factor_by_email(user)
             Membership.objects.for_tenant(tenant).get_or_create(
                 user=user, tenant=tenant, defaults={"role": role, "organisation": organisation}
             )
