@@ -14,6 +14,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     full_name = factory.Faker("name", locale="fr_FR")
     email_verified_at = factory.LazyFunction(timezone.now)
+    # E-mails follow the recipient's language; assertions read English unless a test
+    # clears this to see the programme's default language at work.
+    preferred_language = "en"
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @classmethod

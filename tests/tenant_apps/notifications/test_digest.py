@@ -70,8 +70,8 @@ def test_digest_groups_notifications_by_kind_in_registry_order():
 def test_one_digest_per_person_holds_all_their_waiting_notifications(
     in_alpha, member, colleague, send
 ):
-    member.preferred_language = "en"
-    member.save(update_fields=["preferred_language"])
+    colleague.preferred_language = ""
+    colleague.save(update_fields=["preferred_language"])
     services.set_delivery_preference(
         user=member, kind="membership.role_changed", delivery=Delivery.DIGEST
     )
