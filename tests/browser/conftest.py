@@ -266,7 +266,7 @@ def sign_in(backup_code):
         form.get_by_role("button", name="Sign in").click()
         page.wait_for_load_state("load")
         if "/accounts/mfa/verify/" in page.url:
-            page.get_by_label("Code", exact=True).fill(code or backup_code(user))
+            page.get_by_label(re.compile(r"^Code\W*$")).fill(code or backup_code(user))
             page.get_by_role("button", name="Continue").click()
             page.wait_for_load_state("load")
         assert "/accounts/sign-in/" not in page.url and "/mfa/verify/" not in page.url, page.url
@@ -284,6 +284,8 @@ def new_context(browser):
         context = browser.new_context(
             viewport={"width": width, "height": 900}, locale="en-GB", reduced_motion="reduce"
         )
+        # Short enough that a missing element fails the test quickly, long enough for a slow page.
+        context.set_default_timeout(10_000)
         contexts.append(context)
         return context
 
