@@ -9,7 +9,9 @@ host without touching DNS; the platform's landing page is served on ``localhost`
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -186,3 +188,132 @@ def open_page(browser_contexts):
     yield _open
     for page in pages:
         page.close()
+
+
+def committed(write, *args, **kwargs):
+    """Run ``write`` in a thread of its own, so its changes are committed for the server to see.
+
+    A browser test's own database work happens inside the test's transaction (or, while
+    Playwright runs, in a context with a connection of its own); neither is visible to the
+    live server thread. What the tests create has unique addresses and is left in place.
+    """
+    outcome = {}
+
+    def _run():
+        try:
+            outcome["value"] = write(*args, **kwargs)
+        except BaseException as error:  # re-raised in the test's thread
+            outcome["error"] = error
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=_run)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
+@pytest.fixture(scope="session")
+def make_member(demo_tenants):
+    """``make_member(theme, role, backup_codes=False)``: a confirmed member of that programme."""
+    from tests.factories import MembershipFactory, UserFactory
+
+    counter = iter(range(1, 10_000))
+
+    def _create(theme, role, backup_codes, user_fields):
+        user = UserFactory(email=f"{role}.{next(counter)}@{theme}.example.org", **user_fields)
+        MembershipFactory(user=user, tenant=demo_tenants[theme], role=role)
+        if backup_codes:
+            user.staticdevice_set.create(name="backup", confirmed=True)
+        return user
+
+    def _make(theme: str, role: str, *, backup_codes: bool = False, **user_fields):
+        return committed(_create, theme, role, backup_codes, user_fields)
+
+    return _make
+
+
+@pytest.fixture(scope="session")
+def backup_code():
+    """``backup_code(user)``: a new single-use code for someone who has backup codes."""
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    def _create(user) -> str:
+        device = user.staticdevice_set.get()
+        return device.token_set.create(token=StaticToken.random_token()).token
+
+    def _code(user) -> str:
+        return committed(_create, user)
+
+    return _code
+
+
+@pytest.fixture(scope="session")
+def sign_in(backup_code):
+    """``sign_in(page, site, user, code=None)``: through the real form, and the code step if asked.
+
+    Without ``code``, someone asked for a second step gives one of their backup codes.
+    """
+    from tests.factories import PASSWORD
+
+    def _sign_in(page, site: Site, user, *, code: str | None = None):
+        page.goto(site.url("/accounts/sign-in/"), wait_until="load")
+        form = page.locator("main form", has=page.get_by_role("button", name="Sign in", exact=True))
+        form.get_by_label("E-mail address").fill(user.email)
+        form.get_by_label(re.compile(r"^Password\W*$")).fill(PASSWORD)
+        form.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state("load")
+        if "/accounts/mfa/verify/" in page.url:
+            page.get_by_label(re.compile(r"^Code\W*$")).fill(code or backup_code(user))
+            page.get_by_role("button", name="Continue").click()
+            page.wait_for_load_state("load")
+        assert "/accounts/sign-in/" not in page.url and "/mfa/verify/" not in page.url, page.url
+        return page
+
+    return _sign_in
+
+
+@pytest.fixture(scope="session")
+def new_context(browser):
+    """``new_context(width)``: a browser context of its own (its own cookies), closed at the end."""
+    contexts = []
+
+    def _new(width: int = 1280):
+        context = browser.new_context(
+            viewport={"width": width, "height": 900}, locale="en-GB", reduced_motion="reduce"
+        )
+        # Short enough that a missing element fails the test quickly, long enough for a slow page.
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield _new
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def csp_violations():
+    """``csp_violations(page)``: a list that fills with the page's Content-Security-Policy refusals.
+
+    Both the console messages Chromium logs (workers included) and the
+    ``securitypolicyviolation`` events the document fires are caught.
+    """
+
+    def _watch(page) -> list[str]:
+        found: list[str] = []
+        page.on(
+            "console",
+            lambda message: found.append(message.text)
+            if "Content Security Policy" in message.text
+            else None,
+        )
+        page.add_init_script(
+            "document.addEventListener('securitypolicyviolation', e => "
+            "console.error('Content Security Policy: ' + e.violatedDirective + ' ' + e.blockedURI));"
+        )
+        return found
+
+    return _watch

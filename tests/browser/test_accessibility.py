@@ -8,41 +8,16 @@ import re
 
 import pytest
 
+from tests.browser.checks import WIDTHS, axe_violations, horizontal_overflow
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-WIDTHS = [320, 1280]
 PROGRAMME_PAGES = ["/", "/accounts/sign-in/", "/accounts/sign-up/"]
 PAGES = [
     *[(site, path) for site in ("francophonie", "showroom") for path in PROGRAMME_PAGES],
     ("platform", "/"),
     ("platform", "/accounts/sign-in/"),
 ]
-
-
-def axe_violations(page) -> list[str]:
-    # Imported here so that collecting the default suite needs no browser packages.
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(
-        page,
-        options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]},
-    )
-    return [
-        f"{violation['id']} ({violation['impact']}): {violation['help']} — "
-        + "; ".join(
-            node["target"][0] if len(node["target"]) == 1 else str(node["target"])
-            for node in violation["nodes"]
-        )
-        for violation in results.response["violations"]
-    ]
-
-
-def horizontal_overflow(page) -> int:
-    """How many pixels the page is wider than the viewport (0 when it fits)."""
-    return page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
 
 
 @pytest.mark.parametrize("width", WIDTHS)

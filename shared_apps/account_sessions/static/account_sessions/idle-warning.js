@@ -67,5 +67,12 @@
       .catch(function () { stayForm.submit(); });
   });
 
+  // Escape closes a modal dialog; here it must not leave the sign-out running unseen,
+  // so it answers the question the way a person dismissing it means: stay signed in.
+  dialog.addEventListener("cancel", function (event) {
+    event.preventDefault();
+    stayForm.requestSubmit();
+  });
+
   schedule(idleSeconds);
 })();
