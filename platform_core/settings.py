@@ -56,6 +56,7 @@ SHARED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_email",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "shared_apps.mfa",
     "shared_apps.account_sessions",
     "django_htmx",
@@ -319,7 +320,7 @@ REST_AUTH = {
     "TOKEN_SERIALIZER": "shared_apps.api.serializers.TokenSerializer",
     "LOGIN_SERIALIZER": "shared_apps.api.serializers.LoginSerializer",
     "USER_DETAILS_SERIALIZER": "shared_apps.api.serializers.UserDetailsSerializer",
-    "PASSWORD_RESET_SERIALIZER": "shared_apps.api.serializers.PasswordResetSerializer",
+    "PASSWORD_CHANGE_SERIALIZER": "shared_apps.api.serializers.PasswordChangeSerializer",
     "OLD_PASSWORD_FIELD_ENABLED": True,
     "SESSION_LOGIN": True,
 }
@@ -351,6 +352,17 @@ OTP_EMAIL_COOLDOWN_DURATION = MFA_CODE_COOLDOWN_SECONDS
 # Time allowed between the password step and the second factor.
 MFA_PENDING_MAX_AGE = env.int("MFA_PENDING_MAX_AGE", default=300)
 MFA_MAX_FAILED_CODES = env.int("MFA_MAX_FAILED_CODES", default=5)
+# Passkeys (django-otp-webauthn), as a second factor only. A passkey belongs to the host
+# it was made on: the relying party and the accepted origin are the host of the request,
+# one of the programme's (or the platform's) own domains.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_ID_CALLABLE = "shared_apps.mfa.passkeys.relying_party_id"
+OTP_WEBAUTHN_RP_NAME_CALLABLE = "shared_apps.mfa.passkeys.relying_party_name"
+OTP_WEBAUTHN_HELPER_CLASS = "shared_apps.mfa.passkeys.HostBoundPasskeyHelper"
+OTP_WEBAUTHN_TIMEOUT_SECONDS = env.int("OTP_WEBAUTHN_TIMEOUT_SECONDS", default=300)
+# Allowed origins are computed per request by the helper above, so the static list the
+# package checks for stays empty on purpose.
+SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E030"]
 SMS_GATEWAY = env.str(
     "SMS_GATEWAY",
     default="shared_apps.mfa.gateways.RecordingSmsGateway" if TESTING else "shared_apps.mfa.gateways.DevelopmentSmsGateway",

@@ -62,3 +62,9 @@ def send_new_device(*, user, tenant, user_agent: str) -> None:
 def send_unlock_link(*, user, tenant, token: str, minutes: int) -> None:
     _send(user=user, tenant=tenant, to=user.email, template="account_locked", minutes=minutes,
           link=_link(tenant, "account_security:unlock", token))
+
+
+def send_mfa_changed(*, user, tenant, change: str, method: str) -> None:
+    """A second factor was added or removed, or backup codes were made again."""
+    _send(user=user, tenant=tenant, to=user.email, template="mfa_changed", change=change, method=method,
+          link=_link(tenant, "mfa:index"))

@@ -19,6 +19,7 @@ from shared_apps.account_security import emails
 from shared_apps.account_security.lockout import normalise_address
 from shared_apps.account_security.models import KnownDevice, PasswordResetCode
 from shared_apps.accounts.models import User
+from shared_apps.audit.services import record
 
 logger = logging.getLogger(__name__)
 
@@ -123,14 +124,18 @@ def complete_password_reset(*, reset_id: int, password: str, tenant) -> User:
         user = reset.user
         user.set_password(password)
         user.save(update_fields=["password"])
-    unlock_account(user=user)
+        record(action="account.password_reset", tenant=tenant, actor=user, target=user, target_label=user.email,
+               after={"reset": reset.pk})
+    unlock_account(user=user, actor=user, tenant=tenant, via="password_reset")
     emails.send_password_changed(user=user, tenant=tenant)
     return user
 
 
 def change_password(*, user: User, password: str, tenant) -> User:
+    """Set a new password chosen by its signed-in owner (page or API); audited and e-mailed."""
     user.set_password(password)
     user.save(update_fields=["password"])
+    record(action="account.password_changed", tenant=tenant, actor=user, target=user, target_label=user.email)
     emails.send_password_changed(user=user, tenant=tenant)
     return user
 
@@ -168,6 +173,8 @@ def confirm_email_change(*, token: str, tenant) -> User:
         user.email = data["new"]
         user.email_verified_at = timezone.now()
         user.save(update_fields=["email", "email_verified_at"])
+        record(action="account.email_changed", tenant=tenant, actor=user, target=user, target_label=user.email,
+               before={"email": old_email}, after={"email": user.email})
     emails.send_email_changed(user=user, tenant=tenant, old_email=old_email, new_email=user.email)
     logger.info("account e-mail changed", extra={"user_id": user.pk})
     return user
@@ -207,18 +214,26 @@ def record_sign_in_device(*, user: User, device_id: str | None, user_agent: str,
     return device_id
 
 
-def unlock_account(*, user: User) -> int:
-    """Lift the lockout of ``user``'s account (not of the IP addresses involved)."""
+def unlock_account(*, user: User, tenant=None, actor=None, via: str = "administrator") -> int:
+    """Lift the lockout of ``user``'s account (not of the IP addresses involved).
+
+    When there was something to lift, the audit log says who did it (``actor``, by
+    default the signed-in person of the request) and how (``via``).
+    """
     from axes.utils import reset
 
-    return reset(username=normalise_address(user.email))
+    lifted = reset(username=normalise_address(user.email))
+    if lifted:
+        record(action="account.unlocked", tenant=tenant, actor=actor, target=user, target_label=user.email,
+               after={"via": via})
+    return lifted
 
 
 def unlock_token(*, user: User, attempt_id: int) -> str:
     return signing.dumps({"user": user.pk, "attempt": attempt_id}, salt=UNLOCK_SALT)
 
 
-def unlock_with_token(token: str) -> User:
+def unlock_with_token(token: str, *, tenant=None) -> User:
     """Follow the e-mailed unlock link: it works once, for the lockout it was sent about."""
     from axes.models import AccessAttempt
 
@@ -229,7 +244,7 @@ def unlock_with_token(token: str) -> User:
     user = User.objects.filter(pk=data.get("user")).first()
     if user is None or not AccessAttempt.objects.filter(pk=data.get("attempt"), username=normalise_address(user.email)).exists():
         raise SecurityError(_("This unlock link has already been used, or the account is no longer locked."))
-    unlock_account(user=user)
+    unlock_account(user=user, tenant=tenant, actor=user, via="email_link")
     return user
 
 
@@ -251,5 +266,7 @@ def notify_account_locked(*, address: str, tenant) -> None:
     once_key = f"account_security:unlock-mail:{attempt.pk}:{attempt.attempt_time.timestamp()}"
     if not cache.add(once_key, 1, timeout=int(settings.AXES_COOLOFF_TIME.total_seconds())):
         return
+    record(action="account.locked", tenant=tenant, actor=None, target=user, target_label=user.email,
+           after={"failures": total})
     emails.send_unlock_link(user=user, tenant=tenant, token=unlock_token(user=user, attempt_id=attempt.pk),
                             minutes=int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))

@@ -124,7 +124,7 @@ def email_change_confirm(request, token):
 
 def unlock(request, token):
     try:
-        services.unlock_with_token(token)
+        services.unlock_with_token(token, tenant=getattr(request, "tenant", None))
     except services.SecurityError as error:
         return render(request, "account_security/link_failed.html", {"error": str(error)}, status=400)
     messages.success(request, _("Your account is unlocked. You can sign in again."))
@@ -137,7 +137,7 @@ def unlock_member(request, pk):
     membership = selectors.membership_in(request.tenant, pk)
     if membership is None:
         raise Http404
-    services.unlock_account(user=membership.user)
+    services.unlock_account(user=membership.user, tenant=request.tenant, actor=request.user, via="administrator")
     messages.success(request, _("%(name)s can sign in again.") % {"name": membership.user})
     return redirect("accounts:member-list")
 
@@ -151,7 +151,7 @@ def operator_unlock(request):
         if user is None:
             form.add_error("email", _("No account uses this address."))
         else:
-            services.unlock_account(user=user)
+            services.unlock_account(user=user, tenant=None, actor=request.user, via="operator")
             messages.success(request, _("%(email)s can sign in again.") % {"email": user.email})
             return redirect("account_security:operator-unlock")
     context = {"form": form, "locked": selectors.locked_addresses()}

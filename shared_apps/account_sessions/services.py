@@ -159,7 +159,15 @@ def revoke_session(*, user, tenant, record_id: int) -> bool:
     ended = _end(records)
     if ended:
         logger.info("session revoked", extra={"record": record_id})
+        _audit("session.revoked", user=user, tenant=tenant, before={"session": record_id})
     return bool(ended)
+
+
+def _audit(action: str, *, user, tenant, before=None, after=None) -> None:
+    # Record ids only: a session key opens the session, so it never goes into the log.
+    from shared_apps.audit.services import record
+
+    record(action=action, tenant=tenant, target=user, target_label=user.email, before=before, after=after)
 
 
 def revoke_other_sessions(*, request) -> int:
@@ -169,6 +177,7 @@ def revoke_other_sessions(*, request) -> int:
     )
     ended = _end(records)
     logger.info("other sessions revoked", extra={"count": ended})
+    _audit("session.others_revoked", user=request.user, tenant=request.tenant, after={"sessions_ended": ended})
     return ended
 
 

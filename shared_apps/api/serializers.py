@@ -1,5 +1,5 @@
 from dj_rest_auth import serializers as rest_auth
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth import update_session_auth_hash
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, serializers
 
@@ -37,38 +37,32 @@ class UserDetailsSerializer(serializers.ModelSerializer):
         read_only_fields = ("pk", "email")
 
 
-class TenantPasswordResetForm(PasswordResetForm):
-    """Reset e-mails only for members of the programme asked, in its name."""
+class PasswordChangeSerializer(rest_auth.PasswordChangeSerializer):
+    """The same change as the page's: audited, and the owner is e-mailed a notice."""
 
-    tenant = None
+    def save(self):
+        from shared_apps.account_security.services import change_password
 
-    def get_users(self, email):
-        users = super().get_users(email)
-        return [
-            user for user in users
-            if Membership.objects.for_tenant(self.tenant).filter(user=user).exists()
-        ]
+        change_password(user=self.user, password=self.set_password_form.cleaned_data["new_password1"],
+                        tenant=self.request.tenant)
+        update_session_auth_hash(self.request, self.user)
 
 
-class PasswordResetSerializer(rest_auth.PasswordResetSerializer):
-    @property
-    def password_reset_form_class(self):
-        tenant = self.context["request"].tenant
+class PasswordResetRequestSerializer(serializers.Serializer):
+    email = serializers.EmailField()
 
-        class Form(TenantPasswordResetForm):
-            pass
 
-        Form.tenant = tenant
-        return Form
+class PasswordResetRequestedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    reset = serializers.CharField(help_text=_("Send it back with the code to the confirm endpoint."))
+    expires_in = serializers.IntegerField(help_text=_("Seconds the code stays valid."))
 
-    def get_email_options(self):
-        request = self.context["request"]
-        return {
-            "subject_template_name": "api/password_reset_subject.txt",
-            "email_template_name": "api/password_reset_body.txt",
-            "domain_override": request.get_host(),
-            "extra_email_context": {"programme": request.tenant},
-        }
+
+class PasswordResetConfirmSerializer(serializers.Serializer):
+    reset = serializers.CharField(help_text=_("The value the reset request answered."))
+    code = serializers.CharField(max_length=20, help_text=_("The 8-character code e-mailed to the account."))
+    new_password1 = serializers.CharField(max_length=128, style={"input_type": "password"}, trim_whitespace=False)
+    new_password2 = serializers.CharField(max_length=128, style={"input_type": "password"}, trim_whitespace=False)
 
 
 class MemberSerializer(serializers.ModelSerializer):

@@ -14,8 +14,8 @@ auth_urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="rest_logout"),
     path("user/", rest_auth.UserDetailsView.as_view(), name="rest_user_details"),
     path("password/change/", views.PasswordChangeView.as_view(), name="rest_password_change"),
-    path("password/reset/", rest_auth.PasswordResetView.as_view(), name="rest_password_reset"),
-    path("password/reset/confirm/", rest_auth.PasswordResetConfirmView.as_view(), name="rest_password_reset_confirm"),
+    path("password/reset/", views.PasswordResetRequestView.as_view(), name="rest_password_reset"),
+    path("password/reset/confirm/", views.PasswordResetConfirmView.as_view(), name="rest_password_reset_confirm"),
 ]
 
 app_name = "api"

@@ -25,6 +25,21 @@ ACTIONS = {
     "api.token_created": _("API token issued"),
     "api.token_deleted": _("API token withdrawn"),
     "audit.exported": _("Audit log exported"),
+    "mfa.device_added": _("Two-factor method added"),
+    "mfa.device_removed": _("Two-factor method removed"),
+    "mfa.backup_codes_regenerated": _("Backup codes made again"),
+    "session.revoked": _("Session signed out remotely"),
+    "session.others_revoked": _("Signed out everywhere else"),
+    "account.password_changed": _("Password changed"),
+    "account.password_reset": _("Password reset"),
+    "account.email_changed": _("E-mail address changed"),
+    "account.locked": _("Account locked after failed sign-ins"),
+    "account.unlocked": _("Account unlocked"),
+    "consent.given": _("Cookie choice made"),
+    "consent.changed": _("Cookie choice changed"),
+    "privacy.export_requested": _("Copy of personal data requested"),
+    "privacy.export_downloaded": _("Copy of personal data downloaded"),
+    "privacy.erasure_performed": _("Account erased"),
 }
 
 

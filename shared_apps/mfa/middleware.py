@@ -17,6 +17,12 @@ OPEN_VIEWS = {
 }
 
 
+# What an unverified session may reach to prove its second factor.
+VERIFY_VIEWS = {
+    "mfa:verify", "mfa:passkey-authentication-begin", "mfa:passkey-authentication-complete", "mfa:passkey-jsi18n",
+}
+
+
 class MfaEnforcementMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -35,7 +41,7 @@ class MfaEnforcementMiddleware:
         if view_name in OPEN_VIEWS or request.path.startswith(settings.MEDIA_URL):
             return None
         if services.has_second_factor(user):
-            if view_name == "mfa:verify":
+            if view_name in VERIFY_VIEWS:
                 return None
             return redirect(f"{_url('mfa:verify')}?next={_quoted(request)}")
         if match is not None and match.namespace == "mfa":

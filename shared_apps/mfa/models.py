@@ -42,3 +42,24 @@ class SmsDevice(TimestampMixin, CooldownMixin, ThrottlingMixin, SideChannelDevic
     @property
     def masked_number(self) -> str:
         return "•" * max(len(self.number) - 2, 0) + self.number[-2:]
+
+
+class PasskeyHost(models.Model):
+    """The host (WebAuthn relying-party id) a passkey was made on; it works there only.
+
+    Browsers bind a passkey to one relying party, and every programme has its own hosts,
+    so a passkey made on one programme's host cannot sign in on another's.
+    """
+
+    credential = models.OneToOneField(
+        "django_otp_webauthn.WebAuthnCredential", on_delete=models.CASCADE, related_name="host",
+        verbose_name=_("passkey"),
+    )
+    rp_id = models.CharField(_("host"), max_length=253, db_index=True)
+
+    class Meta:
+        verbose_name = _("passkey host")
+        verbose_name_plural = _("passkey hosts")
+
+    def __str__(self):
+        return self.rp_id

@@ -25,11 +25,13 @@ from django_otp.models import Device, GenerateNotAllowed
 from django_otp.plugins.otp_email.models import EmailDevice
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from platform_core.mail import recipient_language, send_branded_mail
 from shared_apps.accounts.permissions import role_in
+from shared_apps.mfa import passkeys
 from shared_apps.mfa.gateways import SmsDeliveryError, get_gateway
-from shared_apps.mfa.models import SmsDevice
+from shared_apps.mfa.models import PasskeyHost, SmsDevice
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +75,22 @@ def device_label(device: Device) -> str:
         return _("Code sent by text message to %(number)s") % {"number": device.masked_number}
     if isinstance(device, StaticDevice):
         return _("Backup code")
+    if isinstance(device, WebAuthnCredential):
+        return _("Passkey for %(host)s") % {"host": passkeys.passkey_host(device) or _("another site")}
     return str(device)
+
+
+def method_of(device: Device) -> str:
+    """A stable key for the kind of method, as the audit log and notices name it."""
+    for kind, key in ((TOTPDevice, "authenticator_app"), (EmailDevice, "email"), (SmsDevice, "sms"),
+                      (StaticDevice, "backup_codes"), (WebAuthnCredential, "passkey")):
+        if isinstance(device, kind):
+            return key
+    return type(device).__name__.lower()
+
+
+def is_passkey(device: Device) -> bool:
+    return isinstance(device, WebAuthnCredential)
 
 
 def sends_codes(device: Device) -> bool:
@@ -147,17 +164,49 @@ def confirm_enrolment(*, request, device: Device, token: str) -> Device:
     check_code(device=device, token=token)
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    mark_session_verified(request, device)
-    from shared_apps.account_sessions.services import end_other_sessions_everywhere
-
-    end_other_sessions_everywhere(request=request)
-    logger.info("second factor enrolled", extra={"device": device.persistent_id})
+    _enrolled(request=request, device=device)
     return device
 
 
-def generate_backup_codes(*, user) -> list[str]:
+def finish_passkey_enrolment(*, request, device: WebAuthnCredential) -> WebAuthnCredential:
+    """A passkey the browser just made and the package verified: remember its host, as for any method.
+
+    A session already verified by another method keeps that device; otherwise the new
+    passkey verifies it.
+    """
+    PasskeyHost.objects.create(credential=device, rp_id=passkeys.relying_party_id(request))
+    _enrolled(request=request, device=device, verify_session=not is_verified(request.user))
+    return device
+
+
+def _enrolled(*, request, device: Device, verify_session: bool = True) -> None:
+    from shared_apps.account_sessions.services import end_other_sessions_everywhere
+
+    if verify_session:
+        mark_session_verified(request, device)
+    end_other_sessions_everywhere(request=request)
+    logger.info("second factor enrolled", extra={"device": device.persistent_id})
+    tenant = getattr(request, "tenant", None)
+    details = {"method": method_of(device)}
+    if is_passkey(device):
+        details["host"] = passkeys.passkey_host(device)
+    _audit_and_notify(action="mfa.device_added", user=device.user, tenant=tenant, label=device_label(device),
+                      after=details)
+
+
+def _audit_and_notify(*, action: str, user, tenant, label, before=None, after=None) -> None:
+    """Every change of second factors is in the audit log and e-mailed to the account's address."""
+    from shared_apps.account_security import emails
+    from shared_apps.audit.services import record
+
+    record(action=action, tenant=tenant, target=user, target_label=user.email, before=before, after=after)
+    emails.send_mfa_changed(user=user, tenant=tenant, change=action, method=str(label))
+
+
+def generate_backup_codes(*, user, tenant=None) -> list[str]:
     """Replace the person's backup codes with new ones; each works once. Shown once, never again."""
     with transaction.atomic():
+        had_codes = StaticDevice.objects.filter(user=user, confirmed=True).exists()
         device, _created = StaticDevice.objects.get_or_create(user=user, name="backup", defaults={"confirmed": True})
         device.token_set.all().delete()
         codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
@@ -165,6 +214,9 @@ def generate_backup_codes(*, user) -> list[str]:
         if not device.confirmed:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
+    # Only how many: the codes themselves never leave this function but to the page.
+    _audit_and_notify(action="mfa.backup_codes_regenerated", user=user, tenant=tenant, label=_("Backup codes"),
+                      before={"replaced_earlier_codes": had_codes}, after={"codes": len(codes)})
     return codes
 
 
@@ -173,12 +225,18 @@ def backup_codes_left(user) -> int | None:
     return device.token_set.count() if device is not None else None
 
 
-def remove_device(*, user, persistent_id: str) -> None:
+def remove_device(*, user, persistent_id: str, tenant=None) -> None:
     device = device_of(user, persistent_id, confirmed=None)
     if device is None:
         raise MfaError(_("This device does not exist any more."))
+    was_confirmed, label = device.confirmed, device_label(device)
+    details = {"method": method_of(device)}
+    if is_passkey(device):
+        details["host"] = passkeys.passkey_host(device)
     device.delete()
     logger.info("second factor removed", extra={"device": persistent_id})
+    if was_confirmed:
+        _audit_and_notify(action="mfa.device_removed", user=user, tenant=tenant, label=label, before=details)
 
 
 # --- Codes -------------------------------------------------------------------------

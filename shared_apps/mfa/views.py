@@ -2,6 +2,9 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import JsonResponse
+from django.middleware import csrf
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,8 +13,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_email.models import EmailDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn import exceptions as passkey_errors
+from django_otp_webauthn import views as passkey_views
+from django_otp_webauthn.utils import rewrite_exceptions
 
-from shared_apps.mfa import forms, services
+from shared_apps.mfa import forms, passkeys, services
 from shared_apps.mfa.models import SmsDevice
 
 ENROLLING_KEY = "_mfa_enrolling"
@@ -47,7 +53,8 @@ def _verified_to_manage(view):
 
 
 def _after_enrolment(request, device):
-    messages.success(request, _("Two-factor authentication is on: %(method)s.") % {"method": services.device_label(device)})
+    label = services.device_label(device) if device is not None else _("passkey")
+    messages.success(request, _("Two-factor authentication is on: %(method)s.") % {"method": label})
     request.session.pop(ENROLLING_KEY, None)
     if services.backup_codes_left(request.user) is None:
         return redirect("mfa:backup-codes")
@@ -60,6 +67,7 @@ def index(request):
     devices = [(device, services.device_label(device)) for device in services.confirmed_devices(user)]
     context = {
         "devices": devices,
+        "host": passkeys.current_relying_party_id(request),
         "is_required": services.must_use_mfa(user, request.tenant),
         "is_verified": services.is_verified(user),
         "backup_codes_left": services.backup_codes_left(user),
@@ -154,6 +162,88 @@ def enrol_sms(request):
     return render(request, "mfa/enrol_sms.html", context, status=400 if has_errors else 200)
 
 
+def _passkey_configuration(request, *, ceremony: str) -> dict:
+    """What the package's script needs: our endpoints and the CSRF token (read from a JSON block)."""
+    names = {"registration": ("mfa:passkey-registration-begin", "mfa:passkey-registration-complete"),
+             "authentication": ("mfa:passkey-authentication-begin", "mfa:passkey-authentication-complete")}
+    begin, complete = names[ceremony]
+    return {
+        "csrfToken": csrf.get_token(request),
+        "nextFieldSelector": "input[name='next']",
+        "autocompleteLoginFieldSelector": None,
+        f"begin{ceremony.title()}Url": reverse(begin),
+        f"complete{ceremony.title()}Url": reverse(complete),
+    }
+
+
+@_verified_to_manage
+@require_http_methods(["GET"])
+def enrol_passkey(request):
+    rp_id = passkeys.relying_party_id(request)
+    context = {
+        "host": rp_id,
+        "passkeys_here": passkeys.passkeys_for(request.user, rp_id).count(),
+        "configuration": _passkey_configuration(request, ceremony="registration"),
+    }
+    return render(request, "mfa/enrol_passkey.html", context)
+
+
+@_verified_to_manage
+@require_http_methods(["GET"])
+def passkey_added(request):
+    """Where the script goes once the browser made the passkey and the server accepted it."""
+    return _after_enrolment(request, None)
+
+
+class PasskeyRegistrationBegin(passkey_views.BeginCredentialRegistrationView):
+    """Options for a new passkey, bound to this host (see ``passkeys.HostBoundPasskeyHelper``)."""
+
+
+class PasskeyRegistrationComplete(passkey_views.CompleteCredentialRegistrationView):
+    def post(self, *args, **kwargs):
+        user, state = self.get_user(), self.get_state()
+        with transaction.atomic(), rewrite_exceptions(logger=passkey_views._get_pywebauthn_logger()):
+            device = self.get_helper().register_complete(user=user, state=state, data=self.request.data)
+            services.finish_passkey_enrolment(request=self.request, device=device)
+        return JsonResponse({"id": device.pk, "redirect_url": reverse("mfa:passkey-added")})
+
+
+class _SecondStepUser:
+    """The signed-in person, or the one half-way through signing in on this host."""
+
+    def get_user(self):
+        if self.request.user.is_authenticated:
+            return self.request.user
+        return services.pending_sign_in(self.request)
+
+
+class PasskeyAuthenticationBegin(_SecondStepUser, passkey_views.BeginCredentialAuthenticationView):
+    pass
+
+
+class PasskeyAuthenticationComplete(_SecondStepUser, passkey_views.CompleteCredentialAuthenticationView):
+    next_url = ""
+
+    def complete_auth(self, device):
+        if self.request.user.is_authenticated:
+            self.next_url = self.request.GET.get("next", "")
+            services.mark_session_verified(self.request, device)
+        else:
+            self.next_url = services.pending_next_url(self.request)
+            services.complete_sign_in(self.request, user=device.user, device=device)
+
+    def get_success_url(self):
+        return _safe_next(self.request, self.next_url)
+
+    def handle_exception(self, exc):
+        # A refused passkey counts like a wrong code in a pending sign-in.
+        if (isinstance(exc, passkey_errors.OTPWebAuthnApiError) and not self.request.user.is_authenticated
+                and services.pending_sign_in(self.request) is not None and services.record_failed_code(self.request)):
+            return JsonResponse({"detail": _("Too many failed attempts: sign in again."), "code": "restart",
+                                     "redirect_url": reverse("accounts:sign-in")}, status=403)
+        return super().handle_exception(exc)
+
+
 @_verified_to_manage
 @require_http_methods(["GET", "POST"])
 def backup_codes(request):
@@ -161,7 +251,7 @@ def backup_codes(request):
         if not services.has_primary_factor(request.user):
             messages.error(request, _("Set up an authenticator app, e-mail or text-message codes first."))
             return redirect("mfa:index")
-        codes = services.generate_backup_codes(user=request.user)
+        codes = services.generate_backup_codes(user=request.user, tenant=request.tenant)
         return render(request, "mfa/backup_codes_shown.html", {"codes": codes})
     return render(request, "mfa/backup_codes.html", {"codes_left": services.backup_codes_left(request.user)})
 
@@ -170,7 +260,7 @@ def backup_codes(request):
 @require_POST
 def remove_device(request):
     try:
-        services.remove_device(user=request.user, persistent_id=request.POST.get("device", ""))
+        services.remove_device(user=request.user, persistent_id=request.POST.get("device", ""), tenant=request.tenant)
     except services.MfaError as error:
         messages.error(request, str(error))
     else:
@@ -198,12 +288,16 @@ def verify(request):
         if user is None:
             messages.info(request, _("Sign in with your e-mail address and password first."))
             return redirect("accounts:sign-in")
-    devices = services.confirmed_devices(user)
-    if not devices:
+    all_devices = services.confirmed_devices(user)
+    if not all_devices:
         return redirect("mfa:index" if not pending else "accounts:sign-in")
+    # Passkeys are checked by the browser ceremony, not typed; only this host's can work here.
+    devices = [device for device in all_devices if not services.is_passkey(device)]
+    rp_id = passkeys.current_relying_party_id(request)
+    passkeys_here = passkeys.passkeys_for(user, rp_id).exists()
     choices = [(device.persistent_id, services.device_label(device)) for device in devices]
-    form = forms.VerifyForm(request.POST or None, devices=choices)
-    if request.method == "POST" and form.is_valid():
+    form = forms.VerifyForm(request.POST or None, devices=choices) if choices else None
+    if form is not None and request.method == "POST" and form.is_valid():
         device = services.device_of(user, form.cleaned_data["device"])
         if request.POST.get("action") == "send":
             try:
@@ -229,5 +323,10 @@ def verify(request):
                     next_url = request.GET.get("next", "")
                     services.mark_session_verified(request, device)
                 return redirect(_safe_next(request, next_url))
-    context = {"form": form, "code_devices": [d.persistent_id for d in devices if services.sends_codes(d)]}
+    context = {
+        "form": form, "code_devices": [d.persistent_id for d in devices if services.sends_codes(d)],
+        "passkeys_here": passkeys_here, "host": rp_id,
+        "passkeys_elsewhere": not passkeys_here and any(services.is_passkey(d) for d in all_devices),
+        "passkey_configuration": _passkey_configuration(request, ceremony="authentication") if passkeys_here else None,
+    }
     return render(request, "mfa/verify.html", context, status=_status(form))

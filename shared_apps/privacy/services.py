@@ -21,6 +21,7 @@ from django_tenants.utils import schema_context
 
 from platform_core.mail import recipient_language, send_branded_mail
 from shared_apps.accounts.models import Invitation, Membership, User
+from shared_apps.audit import services as audit
 from shared_apps.privacy import registry
 from shared_apps.privacy.consent import ConsentState
 from shared_apps.privacy.models import Consent, DataExport, ErasureRecord
@@ -51,6 +52,12 @@ def record_consent(*, tenant, user, previous: ConsentState, analytics: bool) -> 
         tenant=tenant, user=user if signed_in else None, anonymous_id=anonymous_id,
         policy_version=settings.CONSENT_POLICY_VERSION, choices={"necessary": True, "analytics": analytics},
     )
+    audit.record(
+        action="consent.changed" if previous.decided else "consent.given", tenant=tenant,
+        actor=user if signed_in else None, target=record, target_label=record.policy_version,
+        before={"analytics": previous.analytics} if previous.decided else None,
+        after={"analytics": analytics, "policy_version": record.policy_version},
+    )
     return ConsentState(decided=True, analytics=analytics, anonymous_id=anonymous_id), record
 
 
@@ -65,6 +72,7 @@ def request_data_export(*, tenant, user) -> DataExport:
     if pending.exists():
         raise PrivacyError(_("A copy of your data is already being prepared: you will receive an e-mail shortly."))
     export = DataExport.objects.create(tenant=tenant, user=user)
+    audit.record(action="privacy.export_requested", tenant=tenant, actor=user, target=export, target_label=user.email)
     build_data_export.delay(tenant.schema_name, str(export.pk))
     return export
 
@@ -113,6 +121,12 @@ def export_from_token(*, tenant, user, token: str) -> DataExport:
     if not export.is_downloadable:
         raise PrivacyError(_("This download link has expired. Ask for a new copy of your data."))
     return export
+
+
+def record_export_download(*, export: DataExport) -> None:
+    """The owner is about to receive their archive: that is in the audit log."""
+    audit.record(action="privacy.export_downloaded", tenant=export.tenant, actor=export.user, target=export,
+                 target_label=export.user.email)
 
 
 def complete_data_export(export: DataExport) -> DataExport:
@@ -202,6 +216,11 @@ def erase_account(*, tenant, user: User, actor: User, password: str | None = Non
             initiator=ErasureRecord.Initiator.SELF if is_self else ErasureRecord.Initiator.ADMIN,
             account_deactivated=deactivated,
         )
+        # No name or address of the erased person: only the ids the erasure record keeps.
+        audit.record(action="privacy.erasure_performed", tenant=tenant, actor=actor,
+                     target_type="accounts.user", target_id=subject_id, target_label=f"#{subject_id}",
+                     after={"initiator": record.initiator, "account_deactivated": deactivated,
+                            "erasure_record": record.pk})
     logger.info("account erased", extra={"subject": subject_id, "initiator": record.initiator,
                                          "account_deactivated": deactivated})
     return record

@@ -87,6 +87,7 @@ def export_download(request, token):
     storage = private_storage()
     if not export.file_name or not storage.exists(export.file_name):
         raise Http404
+    services.record_export_download(export=export)
     filename = f"{tenant.slug or 'data'}-my-data-{export.ready_at:%Y%m%d}.zip"
     return FileResponse(storage.open(export.file_name, "rb"), as_attachment=True, filename=filename,
                         content_type="application/zip")
