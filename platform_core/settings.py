@@ -76,6 +76,7 @@ SHARED_APPS = [
 ]
 TENANT_APPS = [
     "tenant_apps.notifications",
+    "tenant_apps.directory",
     "tenant_apps.home",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
