@@ -118,6 +118,9 @@ class MissionParticipation(models.Model):
     class Meta:
         ordering = ["-year", "title"]
 
+    def __str__(self):
+        return f"{self.title} ({self.year})"
+
 
 class CompanyMedia(models.Model):
     class Kind(models.TextChoices):
@@ -132,6 +135,9 @@ class CompanyMedia(models.Model):
 
     class Meta:
         ordering = ["kind", "created_at"]
+
+    def __str__(self):
+        return self.title or self.file.name
 
 
 class Representative(models.Model):
@@ -149,6 +155,9 @@ class Representative(models.Model):
             models.UniqueConstraint(fields=["company", "user"], name="one_representative_row_per_person"),
             models.UniqueConstraint(fields=["company"], condition=models.Q(is_owner=True), name="one_owner_per_company"),
         ]
+
+    def __str__(self):
+        return f"{self.user} · {self.company}"
 
 
 class ExpertProfile(models.Model):
