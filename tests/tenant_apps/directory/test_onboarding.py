@@ -343,3 +343,24 @@ def test_export_is_refused_to_members_without_the_permission(alpha, beta):
     outsider = Client(HTTP_HOST=alpha.host)
     sign_in(outsider, beta.members["tenant_admin"])
     assert outsider.get("/manage/onboarding/export/").status_code == 403
+
+
+def test_export_query_count_does_not_grow_with_companies(alpha):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tenant_apps.directory.onboarding import selectors
+    from tests.factories import UserFactory
+
+    def _queries():
+        with CaptureQueriesContext(connection) as queries:
+            resources.export_directory(selectors.companies_for_export(), "csv")
+        return len(queries)
+
+    with tenant_context(alpha.tenant):
+        Company.objects.create(name="First", registration_number="1", country="SN")
+        few = _queries()
+        for number in range(2, 12):
+            company = Company.objects.create(name=f"Company {number}", registration_number=str(number), country="FR")
+            Representative.objects.create(company=company, user=UserFactory(email=f"rep{number}@example.org"))
+        assert _queries() == few
