@@ -56,10 +56,12 @@ PERMISSIONS = {
     "members.view": _("See the list of members"),
     "members.invite": _("Invite people and set their role"),
     "members.manage": _("Change or remove memberships"),
+    "members.import": _("Import companies and their representatives from a spreadsheet"),
     "settings.view": _("See the programme's settings"),
     "settings.change": _("Change branding, languages, modules, roles and KPIs"),
     "directory.view": _("Search the directory"),
     "directory.moderate": _("Moderate directory content"),
+    "directory.export": _("Download the directory as a spreadsheet"),
     "verification.review": _("Review verification requests"),
     "catalogue.view": _("Browse the catalogue"),
     "catalogue.edit_own": _("Edit one's company's products"),
@@ -74,7 +76,7 @@ _MEMBER_BASICS = ["home.view", "dashboard.view", "notifications.view", "director
 DEFAULT_ROLE_MATRIX = {
     TENANT_ADMIN: sorted(PERMISSIONS),
     MODERATOR: sorted(
-        {*_MEMBER_BASICS, "members.view", "directory.moderate", "verification.review", "reports.view"}
+        {*_MEMBER_BASICS, "members.view", "directory.moderate", "directory.export", "verification.review", "reports.view"}
     ),
     COMPANY_REP: sorted({*_MEMBER_BASICS, "catalogue.edit_own", "inquiries.answer"}),
     EXPERT: sorted({*_MEMBER_BASICS}),

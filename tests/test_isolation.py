@@ -51,6 +51,12 @@ TENANT_PAGES = [
     ("/accounts/mfa/backup-codes/", "get", None),
     ("/accounts/sessions/", "get", None),
     ("/accounts/sessions/revoke-others/", "post", None),
+    ("/manage/onboarding/", "get", "members.import"),
+    ("/manage/onboarding/", "post", "members.import"),
+    ("/manage/onboarding/template.csv", "get", "members.import"),
+    ("/manage/onboarding/template.xlsx", "get", "members.import"),
+    ("/manage/onboarding/export/", "get", "directory.export"),
+    ("/manage/onboarding/export/?format=xlsx", "get", "directory.export"),
 ]
 ACTORS = [*catalog.ROLES, "anonymous", "admin_of_other_tenant", "operator"]
 
@@ -141,7 +147,7 @@ def test_operators_console_refuses_everyone_but_operators(alpha, operator, path)
 @pytest.mark.parametrize("path", ["/accounts/sign-up/", "/accounts/members/", "/manage/", "/dashboard/",
                                   "/accounts/password-reset/", "/accounts/password-reset/code/",
                                   "/accounts/password/", "/accounts/email/", "/manage/audit/",
-                                  "/manage/access/temporary-access/", "/manage/access/badges/", "/manage/api/",
+                                  "/manage/access/temporary-access/", "/manage/access/badges/", "/manage/api/", "/manage/onboarding/",
                                   "/api/v1/members/", "/api/v1/audit-events/", "/api/v1/auth/user/", "/api/docs/"])
 def test_tenant_pages_do_not_exist_on_the_platform_host(platform_client, path):
     assert platform_client.get(path).status_code == 404

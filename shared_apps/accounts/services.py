@@ -181,6 +181,9 @@ def accept_invitation(*, invitation: Invitation, user: User | None = None, full_
         )
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
+        from shared_apps.accounts.signals import invitation_accepted
+
+        invitation_accepted.send(sender=Invitation, invitation=invitation, user=user, membership=membership)
         if created:
             welcome(user=user, tenant=invitation.tenant)
             record(action="membership.created", tenant=invitation.tenant, actor=user, target=membership,

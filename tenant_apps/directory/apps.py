@@ -6,3 +6,6 @@ class DirectoryConfig(AppConfig):
     name = "tenant_apps.directory"
     label = "directory"
     verbose_name = _("Company and expert profiles")
+
+    def ready(self):
+        from tenant_apps.directory.onboarding import signals  # noqa: F401

@@ -186,3 +186,6 @@ class ExpertProfile(models.Model):
 
     def __str__(self):
         return self.headline
+
+
+from tenant_apps.directory.onboarding.models import ImportBatch, PendingRepresentative  # noqa: E402, F401
