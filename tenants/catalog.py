@@ -61,6 +61,7 @@ PERMISSIONS = {
     "directory.view": _("Search the directory"),
     "directory.moderate": _("Moderate directory content"),
     "verification.review": _("Review verification requests"),
+    "verification.request": _("Ask for one's company to be verified"),
     "catalogue.view": _("Browse the catalogue"),
     "catalogue.edit_own": _("Edit one's company's products"),
     "inquiries.send": _("Send inquiries and requests for quotation"),
@@ -76,7 +77,7 @@ DEFAULT_ROLE_MATRIX = {
     MODERATOR: sorted(
         {*_MEMBER_BASICS, "members.view", "directory.moderate", "verification.review", "reports.view"}
     ),
-    COMPANY_REP: sorted({*_MEMBER_BASICS, "catalogue.edit_own", "inquiries.answer"}),
+    COMPANY_REP: sorted({*_MEMBER_BASICS, "catalogue.edit_own", "inquiries.answer", "verification.request"}),
     EXPERT: sorted({*_MEMBER_BASICS}),
     BUYER: sorted({*_MEMBER_BASICS, "inquiries.send"}),
     GUEST: ["home.view", "dashboard.view", "notifications.view"],
