@@ -51,6 +51,13 @@ TENANT_PAGES = [
     ("/accounts/mfa/backup-codes/", "get", None),
     ("/accounts/sessions/", "get", None),
     ("/accounts/sessions/revoke-others/", "post", None),
+    ("/verification/", "get", "verification.request"),
+    ("/verification/documents/", "post", "verification.request"),
+    ("/verification/submit/", "post", "verification.request"),
+    ("/verification/appeal/", "post", "verification.request"),
+    ("/verification/review/", "get", "verification.review"),
+    ("/manage/verification/", "get", "settings.change"),
+    ("/manage/verification/", "post", "settings.change"),
 ]
 ACTORS = [*catalog.ROLES, "anonymous", "admin_of_other_tenant", "operator"]
 

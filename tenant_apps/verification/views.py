@@ -1,5 +1,5 @@
 from csp.constants import SELF
-from csp.decorators import csp_update
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -43,6 +43,11 @@ def _my_page(request, company, verification_request, *, upload_form=None, appeal
     }, status=status)
 
 
+def _no_company(request):
+    messages.error(request, _("You do not represent a company yet."))
+    return redirect("verification:my-verification")
+
+
 @permission_required("verification.request")
 @require_GET
 def my_verification(request):
@@ -55,7 +60,7 @@ def my_verification(request):
 def upload_document(request):
     company, verification_request = _own_request(request)
     if company is None:
-        raise Http404
+        return _no_company(request)
     form = forms.DocumentUploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -94,7 +99,7 @@ def delete_document(request, pk):
 def submit_request(request):
     company, verification_request = _own_request(request)
     if company is None:
-        raise Http404
+        return _no_company(request)
     try:
         services.submit_request(verification_request=verification_request, actor=request.user)
     except services.VerificationError as error:
@@ -109,7 +114,7 @@ def submit_request(request):
 def appeal(request):
     company, verification_request = _own_request(request)
     if company is None:
-        raise Http404
+        return _no_company(request)
     form = forms.AppealForm(request.POST)
     if form.is_valid():
         try:
@@ -125,7 +130,7 @@ def appeal(request):
 
 # The preview frame on the review page embeds this response, so it may be framed by this site only.
 @xframe_options_sameorigin
-@csp_update({"frame-ancestors": SELF})
+@csp_replace({"frame-ancestors": SELF})
 @require_GET
 def download_document(request, pk):
     if not request.user.is_authenticated:
