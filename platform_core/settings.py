@@ -77,6 +77,7 @@ SHARED_APPS = [
 TENANT_APPS = [
     "tenant_apps.notifications",
     "tenant_apps.directory",
+    "tenant_apps.verification",
     "tenant_apps.home",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -206,6 +207,7 @@ CELERY_BEAT_SCHEDULE = {
     "evaluate-activity-rules": {"task": "access.evaluate_activity_rules_all_tenants", "schedule": 3600.0},
     "tidy-expired-grants": {"task": "access.tidy_expired_grants", "schedule": 3600.0},
     "purge-expired-audit-events": {"task": "audit.purge_expired_events", "schedule": 24 * 3600.0},
+    "verification-expiries": {"task": "verification.process_expiries_all_tenants", "schedule": 6 * 3600.0},
 }
 # Hour (in TIME_ZONE) from which the daily notification digest goes out; beat checks hourly.
 NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=7)
@@ -436,6 +438,11 @@ CONSENT_COOKIE_NAME = "comptoir_consent"
 CONSENT_COOKIE_AGE = env.int("CONSENT_COOKIE_AGE", default=395 * 24 * 3600)
 # Personal-data exports: outside MEDIA_ROOT, served only by a permission-checked view.
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(embedded.DATA_DIR / "private")))
+# Antivirus for uploaded verification documents: a clamd UNIX socket or host; off when neither is set.
+CLAMD_SOCKET = env.str("CLAMD_SOCKET", default="")
+CLAMD_HOST = env.str("CLAMD_HOST", default="")
+CLAMD_PORT = env.int("CLAMD_PORT", default=3310)
+CLAMD_TIMEOUT = env.float("CLAMD_TIMEOUT", default=30.0)
 DATA_EXPORT_MAX_AGE = env.int("DATA_EXPORT_MAX_AGE", default=48 * 3600)
 
 # --- Content-Security-Policy and Permissions-Policy -------------------------------------

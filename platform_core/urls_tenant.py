@@ -16,6 +16,7 @@ urlpatterns = [
     path("manage/access/", include("shared_apps.access.urls")),
     path("manage/api/", include("shared_apps.api.settings_urls")),
     path("manage/onboarding/", include("tenant_apps.directory.onboarding.urls")),
+    path("", include("tenant_apps.verification.urls")),
     path("manage/", include("tenants.urls")),
     path("api/", include("shared_apps.api.urls")),
     path("notifications/", include("tenant_apps.notifications.urls")),

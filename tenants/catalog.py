@@ -63,6 +63,7 @@ PERMISSIONS = {
     "directory.moderate": _("Moderate directory content"),
     "directory.export": _("Download the directory as a spreadsheet"),
     "verification.review": _("Review verification requests"),
+    "verification.request": _("Ask for one's company to be verified"),
     "catalogue.view": _("Browse the catalogue"),
     "catalogue.edit_own": _("Edit one's company's products"),
     "inquiries.send": _("Send inquiries and requests for quotation"),
@@ -78,7 +79,7 @@ DEFAULT_ROLE_MATRIX = {
     MODERATOR: sorted(
         {*_MEMBER_BASICS, "members.view", "directory.moderate", "directory.export", "verification.review", "reports.view"}
     ),
-    COMPANY_REP: sorted({*_MEMBER_BASICS, "catalogue.edit_own", "inquiries.answer"}),
+    COMPANY_REP: sorted({*_MEMBER_BASICS, "catalogue.edit_own", "inquiries.answer", "verification.request"}),
     EXPERT: sorted({*_MEMBER_BASICS}),
     BUYER: sorted({*_MEMBER_BASICS, "inquiries.send"}),
     GUEST: ["home.view", "dashboard.view", "notifications.view"],

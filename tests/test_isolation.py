@@ -57,6 +57,13 @@ TENANT_PAGES = [
     ("/manage/onboarding/template.xlsx", "get", "members.import"),
     ("/manage/onboarding/export/", "get", "directory.export"),
     ("/manage/onboarding/export/?format=xlsx", "get", "directory.export"),
+    ("/verification/", "get", "verification.request"),
+    ("/verification/documents/", "post", "verification.request"),
+    ("/verification/submit/", "post", "verification.request"),
+    ("/verification/appeal/", "post", "verification.request"),
+    ("/verification/review/", "get", "verification.review"),
+    ("/manage/verification/", "get", "settings.change"),
+    ("/manage/verification/", "post", "settings.change"),
 ]
 ACTORS = [*catalog.ROLES, "anonymous", "admin_of_other_tenant", "operator"]
 
