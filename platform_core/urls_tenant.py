@@ -15,7 +15,9 @@ urlpatterns = [
     path("manage/audit/", include("shared_apps.audit.urls")),
     path("manage/access/", include("shared_apps.access.urls")),
     path("manage/api/", include("shared_apps.api.settings_urls")),
+    path("manage/sectors/", include("tenant_apps.directory.urls_sectors")),
     path("manage/", include("tenants.urls")),
     path("api/", include("shared_apps.api.urls")),
     path("notifications/", include("tenant_apps.notifications.urls")),
+    path("directory/", include("tenant_apps.directory.urls")),
 ]

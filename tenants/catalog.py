@@ -60,6 +60,7 @@ PERMISSIONS = {
     "settings.change": _("Change branding, languages, modules, roles and KPIs"),
     "directory.view": _("Search the directory"),
     "directory.moderate": _("Moderate directory content"),
+    "profiles.edit_own": _("Create and edit one's own company or expert profile"),
     "verification.review": _("Review verification requests"),
     "catalogue.view": _("Browse the catalogue"),
     "catalogue.edit_own": _("Edit one's company's products"),
@@ -76,8 +77,8 @@ DEFAULT_ROLE_MATRIX = {
     MODERATOR: sorted(
         {*_MEMBER_BASICS, "members.view", "directory.moderate", "verification.review", "reports.view"}
     ),
-    COMPANY_REP: sorted({*_MEMBER_BASICS, "catalogue.edit_own", "inquiries.answer"}),
-    EXPERT: sorted({*_MEMBER_BASICS}),
+    COMPANY_REP: sorted({*_MEMBER_BASICS, "catalogue.edit_own", "inquiries.answer", "profiles.edit_own"}),
+    EXPERT: sorted({*_MEMBER_BASICS, "profiles.edit_own"}),
     BUYER: sorted({*_MEMBER_BASICS, "inquiries.send"}),
     GUEST: ["home.view", "dashboard.view", "notifications.view"],
     VISITOR: ["home.view"],
