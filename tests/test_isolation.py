@@ -51,6 +51,15 @@ TENANT_PAGES = [
     ("/accounts/mfa/backup-codes/", "get", None),
     ("/accounts/sessions/", "get", None),
     ("/accounts/sessions/revoke-others/", "post", None),
+    ("/directory/companies/mine/", "get", "profiles.edit_own"),
+    ("/directory/companies/new/", "get", "profiles.edit_own"),
+    ("/directory/companies/new/", "post", "profiles.edit_own"),
+    ("/directory/experts/mine/", "get", "profiles.edit_own"),
+    ("/directory/experts/mine/", "post", "profiles.edit_own"),
+    ("/directory/tags/", "get", "directory.moderate"),
+    ("/directory/tags/", "post", "directory.moderate"),
+    ("/manage/sectors/", "get", "settings.change"),
+    ("/manage/sectors/", "post", "settings.change"),
 ]
 ACTORS = [*catalog.ROLES, "anonymous", "admin_of_other_tenant", "operator"]
 
