@@ -226,3 +226,29 @@ def test_company_page_query_count_does_not_grow_with_media_and_representatives(a
 
     with django_assert_max_num_queries(25):
         assert client.get(f"/directory/companies/{company.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/directory/tags/", "/manage/sectors/"])
+def test_list_pages_query_count_does_not_grow_with_rows(alpha, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = alpha.client(alpha.members["tenant_admin"])
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        return len(queries)
+
+    with tenant_context(alpha.tenant):
+        Tag.objects.create(name="Seed", slug="seed")
+        Sector.objects.create(name="Seed", slug="seed")
+    count()  # the first request of a session does its own bookkeeping
+    few = count()
+    with tenant_context(alpha.tenant):
+        for n in range(10):
+            tag = Tag.objects.create(name=f"Tag {n}", slug=f"tag-{n}")
+            parent = Sector.objects.create(name=f"Sector {n}", slug=f"sector-{n}", position=n)
+            Sector.objects.create(name=f"Sub {n}", slug=f"sub-{n}", parent=parent)
+            make_company(name=f"Company {n}").tags.add(tag)
+    assert count() == few
