@@ -71,7 +71,11 @@ def test_preferences_page_offers_every_kind_as_a_group_of_choices(alpha, member)
 
 
 def test_saving_the_preferences_page_records_the_choices(alpha, member):
+    from tenant_apps.notifications.kinds import all_kinds
+
+    # The page lists every registered kind; a browser posts each one's current choice.
     data = {
+        **{"kind__" + kind.key.replace(".", "__"): kind.default_delivery for kind in all_kinds()},
         "kind__account__welcome": "off",
         "kind__membership__role_changed": "digest",
         "kind__system__announcement": "instant",
