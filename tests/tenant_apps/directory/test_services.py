@@ -6,7 +6,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from shared_apps.accounts.models import Invitation
 from shared_apps.accounts.services import accept_invitation
 from tenant_apps.directory import services
-from tenant_apps.directory.models import Company, CompanyMedia, ExpertProfile, Representative, RepresentativeInvitation, Sector, Tag
+from tenant_apps.directory.models import (
+    Company,
+    CompanyMedia,
+    ExpertProfile,
+    Representative,
+    RepresentativeInvitation,
+    Sector,
+    Tag,
+)
 from tests.tenant_apps.directory.conftest import make_company, pdf_upload, png_upload
 
 

@@ -2,7 +2,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import tenant_context
 
-from tenant_apps.directory import services
 from tenant_apps.directory.models import Company, CompanyMedia, ExpertProfile, Representative, Sector, Tag
 from tests.tenant_apps.directory.conftest import make_company, png_upload
 
