@@ -113,6 +113,9 @@ def profile_for_dashboard(user, tenant) -> dict | None:
     if expert is not None:
         return {"title": expert.headline, "url": f"/directory/experts/{expert.pk}/",
                 "completion": services.expert_completion(expert)}
-    is_expert = role_in(user, tenant) == catalog.EXPERT
+    role = role_in(user, tenant)
+    if role not in (catalog.COMPANY_REP, catalog.EXPERT):
+        return None
+    is_expert = role == catalog.EXPERT
     return {"title": None, "url": "/directory/experts/mine/" if is_expert else "/directory/companies/new/",
             "completion": None}

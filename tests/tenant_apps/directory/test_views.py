@@ -251,3 +251,9 @@ def test_list_pages_query_count_does_not_grow_with_rows(alpha, path):
             Sector.objects.create(name=f"Sub {n}", slug=f"sub-{n}", parent=parent)
             make_company(name=f"Company {n}").tags.add(tag)
     assert count() == few
+
+
+def test_the_dashboard_of_an_administrator_without_a_profile_offers_none(alpha):
+    html = alpha.client(alpha.members["tenant_admin"]).get("/dashboard/").content.decode()
+
+    assert "/directory/companies/new/" not in html
