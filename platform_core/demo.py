@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from platform_core.demo_directory import seed_directory
 from shared_apps.accounts import services as services_accounts
 from shared_apps.accounts.models import Membership, User
 from tenants import catalog, services
@@ -122,14 +123,18 @@ def seed_demo(*, domain_suffix: str = "localhost") -> list[Tenant]:
                 default_language=spec["default_language"], languages=spec["languages"], modules=spec["modules"],
             ))
             services.update_configuration(tenant, branding=spec["branding"], kpis=spec["kpis"], signup_roles=spec["signup_roles"])
+        people = {}
         for role, name, organisation in spec["people"]:
             user = _person(_email(name, slug), name)
+            people[organisation if role == catalog.COMPANY_REP else name] = user
             if role in tenant.mfa_required_roles:
                 _second_factor_by_email(user)
             Membership.objects.for_tenant(tenant).get_or_create(
                 user=user, tenant=tenant, defaults={"role": role, "organisation": organisation}
             )
         _welcome(tenant)
+        with schema_context(tenant.schema_name):
+            seed_directory(tenant, slug, people)
         tenants.append(tenant)
     return tenants
 

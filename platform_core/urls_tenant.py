@@ -17,7 +17,9 @@ urlpatterns = [
     path("manage/api/", include("shared_apps.api.settings_urls")),
     path("manage/onboarding/", include("tenant_apps.directory.onboarding.urls")),
     path("", include("tenant_apps.verification.urls")),
+    path("manage/sectors/", include("tenant_apps.directory.urls_sectors")),
     path("manage/", include("tenants.urls")),
     path("api/", include("shared_apps.api.urls")),
     path("notifications/", include("tenant_apps.notifications.urls")),
+    path("directory/", include("tenant_apps.directory.urls")),
 ]

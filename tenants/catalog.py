@@ -62,6 +62,7 @@ PERMISSIONS = {
     "directory.view": _("Search the directory"),
     "directory.moderate": _("Moderate directory content"),
     "directory.export": _("Download the directory as a spreadsheet"),
+    "profiles.edit_own": _("Create and edit one's own company or expert profile"),
     "verification.review": _("Review verification requests"),
     "verification.request": _("Ask for one's company to be verified"),
     "catalogue.view": _("Browse the catalogue"),
@@ -79,8 +80,8 @@ DEFAULT_ROLE_MATRIX = {
     MODERATOR: sorted(
         {*_MEMBER_BASICS, "members.view", "directory.moderate", "directory.export", "verification.review", "reports.view"}
     ),
-    COMPANY_REP: sorted({*_MEMBER_BASICS, "catalogue.edit_own", "inquiries.answer", "verification.request"}),
-    EXPERT: sorted({*_MEMBER_BASICS}),
+    COMPANY_REP: sorted({*_MEMBER_BASICS, "catalogue.edit_own", "inquiries.answer", "verification.request", "profiles.edit_own"}),
+    EXPERT: sorted({*_MEMBER_BASICS, "profiles.edit_own"}),
     BUYER: sorted({*_MEMBER_BASICS, "inquiries.send"}),
     GUEST: ["home.view", "dashboard.view", "notifications.view"],
     VISITOR: ["home.view"],

@@ -64,6 +64,15 @@ TENANT_PAGES = [
     ("/verification/review/", "get", "verification.review"),
     ("/manage/verification/", "get", "settings.change"),
     ("/manage/verification/", "post", "settings.change"),
+    ("/directory/companies/mine/", "get", "profiles.edit_own"),
+    ("/directory/companies/new/", "get", "profiles.edit_own"),
+    ("/directory/companies/new/", "post", "profiles.edit_own"),
+    ("/directory/experts/mine/", "get", "profiles.edit_own"),
+    ("/directory/experts/mine/", "post", "profiles.edit_own"),
+    ("/directory/tags/", "get", "directory.moderate"),
+    ("/directory/tags/", "post", "directory.moderate"),
+    ("/manage/sectors/", "get", "settings.change"),
+    ("/manage/sectors/", "post", "settings.change"),
 ]
 ACTORS = [*catalog.ROLES, "anonymous", "admin_of_other_tenant", "operator"]
 

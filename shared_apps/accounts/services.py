@@ -112,14 +112,20 @@ def join_tenant(*, user: User, tenant, role: str, organisation: str = "") -> Mem
     return membership
 
 
-def invite(*, tenant, inviter: User, email: str, role: str, organisation: str = "") -> Invitation:
-    """Invite someone to ``tenant``; the inviter must hold the right to grant ``role``."""
+def invite(*, tenant, inviter: User, email: str, role: str, organisation: str = "",
+           authorised_by_caller: bool = False) -> Invitation:
+    """Invite someone to ``tenant``; the inviter must hold the right to grant ``role``.
+
+    ``authorised_by_caller``: a service that applies its own narrower rule (a company's
+    owner inviting a co-representative) has already checked the inviter may do this.
+    """
     from shared_apps.accounts.permissions import can, role_in
 
-    if not can(inviter, "members.invite", tenant=tenant):
-        raise AccountError(_("You may not invite people to this programme."))
-    if role not in catalog.GRANTABLE_ROLES.get(role_in(inviter, tenant), []):
-        raise AccountError(_("You may not give this role."))
+    if not authorised_by_caller:
+        if not can(inviter, "members.invite", tenant=tenant):
+            raise AccountError(_("You may not invite people to this programme."))
+        if role not in catalog.GRANTABLE_ROLES.get(role_in(inviter, tenant), []):
+            raise AccountError(_("You may not give this role."))
     email = User.objects.normalize_email(email).lower()
     if Membership.objects.for_tenant(tenant).filter(user__email__iexact=email).exists():
         raise AccountError(_("%(email)s is already a member of this programme.") % {"email": email})

@@ -25,6 +25,15 @@ class Sector(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def label(self) -> str:
+        """The name in the reader's language: the English one for English readers when given."""
+        from django.utils.translation import get_language
+
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
 
 class Tag(models.Model):
     """A keyword moderators attach to profiles."""
@@ -186,6 +195,26 @@ class ExpertProfile(models.Model):
 
     def __str__(self):
         return self.headline
+
+
+class RepresentativeInvitation(models.Model):
+    """An owner asked someone without an account here to join as a co-representative.
+
+    The invitation itself lives in ``shared_apps.accounts``; this row says which company
+    the person joins once they accept it.
+    """
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="representative_invitations")
+    email = models.EmailField(_("e-mail"))
+    job_title = models.CharField(_("job title"), max_length=120, blank=True)
+    invitation_id = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["company", "email"], name="one_pending_invitation_per_address")]
+
+    def __str__(self):
+        return f"{self.email} · {self.company}"
 
 
 from tenant_apps.directory.onboarding.models import ImportBatch, PendingRepresentative  # noqa: E402, F401

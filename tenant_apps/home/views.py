@@ -14,4 +14,8 @@ def index(request):
 def dashboard(request):
     if request.role == catalog.VISITOR:
         return render(request, "home/not_a_member.html", status=200)
-    return render(request, "home/dashboard.html", {"role_label": catalog.ROLES.get(str(request.role), "")})
+    from tenant_apps.directory.selectors import profile_for_dashboard
+
+    context = {"role_label": catalog.ROLES.get(str(request.role), ""),
+               "own_profile": profile_for_dashboard(request.user, request.tenant)}
+    return render(request, "home/dashboard.html", context)

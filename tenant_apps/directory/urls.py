@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+from tenant_apps.directory.urls_profiles import profile_urlpatterns
+
+app_name = "directory"
+
+urlpatterns = [
+    path("", include(profile_urlpatterns)),
+]

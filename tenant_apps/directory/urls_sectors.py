@@ -1,0 +1,5 @@
+from tenant_apps.directory.urls_profiles import sector_urlpatterns
+
+app_name = "directory-sectors"
+
+urlpatterns = sector_urlpatterns
