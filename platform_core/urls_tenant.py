@@ -18,4 +18,5 @@ urlpatterns = [
     path("manage/", include("tenants.urls")),
     path("api/", include("shared_apps.api.urls")),
     path("notifications/", include("tenant_apps.notifications.urls")),
+    path("directory/", include("tenant_apps.directory.urls")),
 ]

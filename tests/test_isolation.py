@@ -51,6 +51,11 @@ TENANT_PAGES = [
     ("/accounts/mfa/backup-codes/", "get", None),
     ("/accounts/sessions/", "get", None),
     ("/accounts/sessions/revoke-others/", "post", None),
+    ("/directory/", "get", "directory.view"),
+    ("/directory/experts/", "get", "directory.view"),
+    ("/directory/?q=x&country=SN&sort=name", "get", "directory.view"),
+    ("/directory/settings/", "get", "settings.change"),
+    ("/directory/settings/", "post", "settings.change"),
 ]
 ACTORS = [*catalog.ROLES, "anonymous", "admin_of_other_tenant", "operator"]
 

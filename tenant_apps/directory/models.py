@@ -186,3 +186,20 @@ class ExpertProfile(models.Model):
 
     def __str__(self):
         return self.headline
+
+
+class DirectorySettings(models.Model):
+    """The programme's directory settings: one row per tenant schema."""
+
+    is_public = models.BooleanField(
+        _("open to everyone"),
+        default=False,
+        help_text=_("When off, only signed-in members of the programme can search the directory."),
+    )
+
+    class Meta:
+        verbose_name = _("directory settings")
+        verbose_name_plural = _("directory settings")
+
+    def __str__(self):
+        return str(self._meta.verbose_name)
