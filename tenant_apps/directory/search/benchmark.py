@@ -57,9 +57,7 @@ def generate(count: int, *, seed: int = 4) -> None:
     sectors = [Sector.objects.create(name=fr, name_en=en, slug=f"s{index}", position=index)
                for index, (fr, en) in enumerate(SECTORS)]
     tags = [Tag.objects.create(name=name, slug=f"t{index}") for index, name in enumerate(TAGS)]
-    columns = ("name legal_name registration_number vat_number country city sector_id size turnover_band export_stage "
-               "description products_services target_markets goals website email phone languages logo video_links "
-               "visibility is_recommended verified_at verification_expires_at created_at updated_at").split()
+    columns = ["name", "legal_name", "registration_number", "vat_number", "country", "city", "sector_id", "size", "turnover_band", "export_stage", "description", "products_services", "target_markets", "goals", "website", "email", "phone", "languages", "logo", "video_links", "visibility", "is_recommended", "verified_at", "verification_expires_at", "created_at", "updated_at"]
     sizes, stages = [value for value, _ in Company.Size.choices], [value for value, _ in Company.ExportStage.choices]
     now = timezone.now()
     raw = connection.connection

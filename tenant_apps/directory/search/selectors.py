@@ -146,11 +146,15 @@ def _matching(criteria: Criteria, *, is_member: bool) -> tuple[QuerySet, tuple[s
     tsquery = text_query(criteria.q)
     if tsquery is not None:
         sql, params = tsquery
-        table, name = CONFIG[criteria.kind]["table"], CONFIG[criteria.kind]["name"]
+        table = CONFIG[criteria.kind]["table"]
         condition, condition_params = f"{table}.search_vector @@ {sql}", list(params)
         folded = fold(criteria.q).strip()[:200]
         if has_trigram() and len(folded) >= 3:
-            condition = f"({condition} OR %s <%% public.comptoir_fold({table}.{name}))"
+            # A union of two index scans: an OR in one WHERE makes PostgreSQL scan every row.
+            condition = (
+                f"{table}.id IN (SELECT match.id FROM {table} match WHERE match.search_vector @@ {sql}"
+                f" UNION SELECT match.id FROM {table} match WHERE %s <%% match.search_name)"
+            )
             condition_params.append(folded)
         # Only fixed SQL fragments are interpolated; everything typed travels as a parameter.
         queryset = queryset.filter(RawSQL(condition, condition_params, output_field=BooleanField()))  # noqa: S611
@@ -173,7 +177,7 @@ def search(criteria: Criteria, *, is_member: bool) -> QuerySet:
     table = CONFIG[criteria.kind]["table"]
     rank_sql, rank_params = f"ts_rank({table}.search_vector, {sql})", list(params)
     if has_trigram():
-        rank_sql += f" + word_similarity(%s, public.comptoir_fold({table}.{name}))"
+        rank_sql += f" + word_similarity(%s, {table}.search_name)"
         rank_params.append(fold(criteria.q).strip()[:200])
     queryset = queryset.annotate(relevance=RawSQL(rank_sql, rank_params, output_field=FloatField()))  # noqa: S611
     return queryset.order_by(F("relevance").desc(), "-is_recommended", "pk")
