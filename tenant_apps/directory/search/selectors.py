@@ -152,8 +152,8 @@ def _matching(criteria: Criteria, *, is_member: bool) -> tuple[QuerySet, tuple[s
         if has_trigram() and len(folded) >= 3:
             # A union of two index scans: an OR in one WHERE makes PostgreSQL scan every row.
             condition = (
-                f"{table}.id IN (SELECT match.id FROM {table} match WHERE match.search_vector @@ {sql}"
-                f" UNION SELECT match.id FROM {table} match WHERE %s <%% match.search_name)"
+                f"{table}.id IN (SELECT candidate.id FROM {table} candidate WHERE candidate.search_vector @@ {sql}"  # noqa: S608
+                f" UNION SELECT candidate.id FROM {table} candidate WHERE %s <%% candidate.search_name)"
             )
             condition_params.append(folded)
         # Only fixed SQL fragments are interpolated; everything typed travels as a parameter.
