@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install run test test-browser install-browser bench lint messages stop clean
+.PHONY: install run test test-browser install-browser bench bench-directory lint messages stop clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ test-browser: install-browser
 ## Provisioning benchmark: pool/clone versus migrate, N tenants each way.
 bench: install
 	$(VENV)/bin/comptoir bench_provisioning --count $${N:-5}
+
+## Directory search benchmark: N generated companies in a throwaway programme (default 100000).
+bench-directory: install
+	$(VENV)/bin/comptoir bench_directory --companies $${N:-100000}
 
 lint: install
 	$(VENV)/bin/ruff check .

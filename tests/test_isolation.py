@@ -73,6 +73,11 @@ TENANT_PAGES = [
     ("/directory/tags/", "post", "directory.moderate"),
     ("/manage/sectors/", "get", "settings.change"),
     ("/manage/sectors/", "post", "settings.change"),
+    ("/directory/", "get", "directory.view"),
+    ("/directory/experts/", "get", "directory.view"),
+    ("/directory/?q=x&country=SN&sort=name", "get", "directory.view"),
+    ("/directory/settings/", "get", "settings.change"),
+    ("/directory/settings/", "post", "settings.change"),
 ]
 ACTORS = [*catalog.ROLES, "anonymous", "admin_of_other_tenant", "operator"]
 

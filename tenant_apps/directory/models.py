@@ -217,4 +217,21 @@ class RepresentativeInvitation(models.Model):
         return f"{self.email} · {self.company}"
 
 
+class DirectorySettings(models.Model):
+    """The programme's directory settings: one row per tenant schema."""
+
+    is_public = models.BooleanField(
+        _("open to everyone"),
+        default=False,
+        help_text=_("When off, only signed-in members of the programme can search the directory."),
+    )
+
+    class Meta:
+        verbose_name = _("directory settings")
+        verbose_name_plural = _("directory settings")
+
+    def __str__(self):
+        return str(self._meta.verbose_name)
+
+
 from tenant_apps.directory.onboarding.models import ImportBatch, PendingRepresentative  # noqa: E402, F401

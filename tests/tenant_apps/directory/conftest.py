@@ -59,3 +59,11 @@ def pdf_upload(name="brochure.pdf") -> SimpleUploadedFile:
     buffer = io.BytesIO()
     writer.write(buffer)
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/pdf")
+
+
+def listed_company(programme, **fields) -> Company:
+    """A company shown to everyone in ``programme``'s directory, created in its schema."""
+    fields.setdefault("country", "FR")
+    fields.setdefault("visibility", Company.Visibility.PUBLIC)
+    with tenant_context(programme.tenant):
+        return Company.objects.create(**fields)

@@ -1,0 +1,49 @@
+"""A visitor searches a public directory, narrows it with facets, and the page stays accessible."""
+
+import pytest
+from django_tenants.utils import tenant_context
+
+from tests.browser.checks import WIDTHS, axe_violations, horizontal_overflow
+from tests.browser.conftest import committed
+
+pytestmark = pytest.mark.browser
+
+
+def _public_directory_with_companies(tenant):
+    from tenant_apps.directory.models import Company, DirectorySettings, Sector
+
+    with tenant_context(tenant):
+        DirectorySettings.objects.update_or_create(pk=1, defaults={"is_public": True})
+        sector, _ = Sector.objects.get_or_create(slug="agro-browser", defaults={"name": "Agro-alimentaire"})
+        for name, country, recommended in (
+            ("Société Sénégalaise de Mangues", "SN", True),
+            ("Société Ivoirienne de Cacao", "CI", False),
+            ("Tissages du Sahel", "SN", False),
+        ):
+            Company.objects.get_or_create(
+                name=name,
+                defaults={"country": country, "sector": sector, "is_recommended": recommended,
+                          "visibility": Company.Visibility.PUBLIC, "description": "Exportateur agro-alimentaire."},
+            )
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_visitor_searches_without_accents_and_filters_by_country(sites, demo_tenants, open_page, width):
+    committed(_public_directory_with_companies, demo_tenants["francophonie"])
+    page = open_page(sites["francophonie"].url("/directory/"), width=width)
+
+    page.get_by_label("Rechercher", exact=True).or_(page.get_by_label("Search", exact=True)).fill("societe")
+    page.locator(".directory-search__bar button[type=submit]").click()
+    page.wait_for_function("location.search.includes('q=societe')")
+    results = page.locator(".directory-list")
+    assert results.get_by_text("Société Ivoirienne de Cacao").is_visible()
+    assert results.get_by_text("Tissages du Sahel").count() == 0
+
+    page.locator("input[name=country][value=SN]").check()
+    page.wait_for_function("location.search.includes('country=SN')")
+    page.wait_for_function("!document.querySelector('.directory-list').textContent.includes('Ivoirienne')")
+    assert results.get_by_text("Société Sénégalaise de Mangues").is_visible()
+    assert page.locator("input[name=country][value=SN]").is_checked()
+
+    assert axe_violations(page) == []
+    assert horizontal_overflow(page) <= 0
