@@ -106,9 +106,11 @@ EXPERT_PROFILES = {
 
 def seed_directory(tenant, slug: str, people: dict[str, object]) -> None:
     """Fill ``tenant``'s directory; ``people`` maps demo organisation names and full names to users."""
-    from tenant_apps.directory.models import Company, ExpertProfile, Representative, Sector
+    from tenant_apps.directory.models import Company, DirectorySettings, ExpertProfile, Representative, Sector
 
     _grant_profile_editing(tenant)
+    # Foreign buyers browse the showroom without an account; the francophone network is for members.
+    DirectorySettings.objects.update_or_create(pk=1, defaults={"is_public": slug == "showroom"})
     if Company.objects.exists():
         return
     sectors = {}
