@@ -2,7 +2,6 @@
 
 import pytest
 from django_tenants.utils import tenant_context
-from playwright.sync_api import expect
 
 from tests.browser.checks import WIDTHS, axe_violations, horizontal_overflow
 from tests.browser.conftest import committed
@@ -30,6 +29,9 @@ def _public_directory_with_companies(tenant):
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_visitor_searches_without_accents_and_filters_by_country(sites, demo_tenants, open_page, width):
+    # Imported here: the default suite collects this module without the browser extra installed.
+    from playwright.sync_api import expect
+
     committed(_public_directory_with_companies, demo_tenants["francophonie"])
     page = open_page(sites["francophonie"].url("/directory/"), width=width)
 
