@@ -110,7 +110,8 @@ def seed_directory(tenant, slug: str, people: dict[str, object]) -> None:
 
     _grant_profile_editing(tenant)
     # Foreign buyers browse the showroom without an account; the francophone network is for members.
-    DirectorySettings.objects.update_or_create(pk=1, defaults={"is_public": slug == "showroom"})
+    if not DirectorySettings.objects.filter(pk=1).update(is_public=slug == "showroom"):
+        DirectorySettings.objects.create(pk=1, is_public=slug == "showroom")
     if Company.objects.exists():
         return
     sectors = {}

@@ -1,13 +1,13 @@
 from django_tenants.utils import tenant_context
 
 from platform_core.demo_directory import COMPANIES, seed_directory
-from tenant_apps.directory.models import Company, ExpertProfile, Representative, Sector
+from tenant_apps.directory.models import Company, DirectorySettings, ExpertProfile, Representative, Sector
 
 
 def test_demo_directory_seeds_sectors_companies_owners_and_experts_once(alpha, django_assert_max_num_queries):
     people = {"Karité d'Or SARL — Burkina Faso": alpha.members["company_rep"], "Dr Patrice Mbemba": alpha.members["expert"]}
     with tenant_context(alpha.tenant):
-        with django_assert_max_num_queries(80):
+        with django_assert_max_num_queries(85):
             seed_directory(alpha.tenant, "francophonie", people)
         seed_directory(alpha.tenant, "francophonie", people)
 
@@ -17,3 +17,4 @@ def test_demo_directory_seeds_sectors_companies_owners_and_experts_once(alpha, d
         assert ExpertProfile.objects.filter(user=alpha.members["expert"]).exists()
         assert Company.objects.filter(is_recommended=True).exists()
         assert any(company.is_verified for company in Company.objects.all())
+        assert DirectorySettings.objects.get(pk=1).is_public is False
