@@ -8,23 +8,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
+from platform_core.forms import add_service_errors, posted
 from shared_apps.accounts.permissions import permission_required
 from tenants import catalog, forms, services
-
-
-def _posted(request):
-    # Not ``request.POST or None``: a POST with every box unticked is empty, and must still
-    # be validated rather than shown back as an untouched form.
-    return request.POST if request.method == "POST" else None
 
 
 def _save(request, form, **changes):
     try:
         services.update_configuration(request.tenant, **changes)
     except ValidationError as error:
-        for field, messages_ in error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]:
-            for message in messages_:
-                form.add_error(field if field in form.fields else None, message)
+        add_service_errors(form, error)
         return False
     messages.success(request, _("Settings saved."))
     return True
@@ -40,7 +33,7 @@ def settings_index(request):
 def branding(request):
     tenant = request.tenant
     files = request.FILES if request.method == "POST" else None
-    form = forms.BrandingForm(_posted(request), files, initial={**tenant.branding, "theme": tenant.theme})
+    form = forms.BrandingForm(posted(request), files, initial={**tenant.branding, "theme": tenant.theme})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         theme, logo, remove_logo = data.pop("theme"), data.pop("logo"), data.pop("remove_logo")
@@ -60,7 +53,7 @@ def languages_modules(request):
     tenant = request.tenant
     initial = {"name": tenant.name, "default_language": tenant.default_language, "languages": tenant.languages,
                "modules": tenant.modules, "signup_roles": tenant.signup_roles}
-    form = forms.LanguagesModulesForm(_posted(request), initial=initial)
+    form = forms.LanguagesModulesForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid() and _save(request, form, **form.cleaned_data):
         return redirect("tenant-settings:languages-modules")
     return render(request, "tenants/settings_languages_modules.html", {"form": form}, status=400 if form.errors else 200)
@@ -69,7 +62,7 @@ def languages_modules(request):
 @permission_required("settings.change")
 @require_http_methods(["GET", "POST"])
 def role_matrix(request):
-    form = forms.RoleMatrixForm(_posted(request), matrix=request.tenant.role_matrix)
+    form = forms.RoleMatrixForm(posted(request), matrix=request.tenant.role_matrix)
     if request.method == "POST" and form.is_valid() and _save(request, form, role_matrix=form.matrix()):
         return redirect("tenant-settings:roles")
     context = {"form": form, "roles": list(catalog.MATRIX_ROLES.values())}
@@ -79,7 +72,7 @@ def role_matrix(request):
 @permission_required("settings.change")
 @require_http_methods(["GET", "POST"])
 def kpis(request):
-    formset = forms.KpiFormSet(_posted(request), initial=request.tenant.kpis, prefix="kpi")
+    formset = forms.KpiFormSet(posted(request), initial=request.tenant.kpis, prefix="kpi")
     if request.method == "POST" and formset.is_valid():
         try:
             services.update_configuration(request.tenant, kpis=formset.kpis())
@@ -97,7 +90,7 @@ def kpis(request):
 def security(request):
     tenant = request.tenant
     initial = {"mfa_required_roles": tenant.mfa_required_roles, "session_idle_minutes": tenant.session_idle_minutes}
-    form = forms.SecurityForm(_posted(request), initial=initial)
+    form = forms.SecurityForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid() and _save(request, form, **form.cleaned_data):
         return redirect("tenant-settings:security")
     return render(request, "tenants/settings_security.html", {"form": form}, status=400 if form.errors else 200)

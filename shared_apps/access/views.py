@@ -8,19 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from platform_core.forms import add_service_errors
 from shared_apps.access import forms, selectors, services
 from shared_apps.accounts.permissions import permission_required
 
 
 def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            target = {"user": "member"}.get(field, field)
-            for message in messages_:
-                form.add_error(target if target in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
+    # The services speak of the grant's "user"; the form calls that field "member".
+    add_service_errors(form, error, field_map={"user": "member"})
 
 
 @permission_required("members.manage")

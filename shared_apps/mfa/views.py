@@ -17,6 +17,7 @@ from django_otp_webauthn import exceptions as passkey_errors
 from django_otp_webauthn import views as passkey_views
 from django_otp_webauthn.utils import rewrite_exceptions
 
+from platform_core.forms import response_status
 from shared_apps.mfa import forms, passkeys, services
 from shared_apps.mfa.models import SmsDevice
 
@@ -32,10 +33,6 @@ class SecondFactorSignInMixin:
             services.begin_second_step(self.request, user=user, next_url=self.get_redirect_url())
             return redirect("mfa:verify")
         return super().form_valid(form)
-
-
-def _status(form) -> int:
-    return 400 if form is not None and form.errors else 200
 
 
 def _verified_to_manage(view):
@@ -109,7 +106,7 @@ def enrol_totp(request):
         if response is not None:
             return response
     context = {"form": form, "qr_svg": services.totp_qr_svg(device), "secret": services.totp_secret(device)}
-    return render(request, "mfa/enrol_totp.html", context, status=_status(form))
+    return render(request, "mfa/enrol_totp.html", context, status=response_status(form))
 
 
 @_verified_to_manage
@@ -132,7 +129,7 @@ def enrol_email(request):
             response = _confirm(request, device, form)
             if response is not None:
                 return response
-    return render(request, "mfa/enrol_email.html", {"form": form, "device": device}, status=_status(form))
+    return render(request, "mfa/enrol_email.html", {"form": form, "device": device}, status=response_status(form))
 
 
 @_verified_to_manage
@@ -329,4 +326,4 @@ def verify(request):
         "passkeys_elsewhere": not passkeys_here and any(services.is_passkey(d) for d in all_devices),
         "passkey_configuration": _passkey_configuration(request, ceremony="authentication") if passkeys_here else None,
     }
-    return render(request, "mfa/verify.html", context, status=_status(form))
+    return render(request, "mfa/verify.html", context, status=response_status(form))

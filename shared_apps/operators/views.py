@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from platform_core.forms import add_service_errors
 from shared_apps.accounts.permissions import operator_required
 from shared_apps.operators import selectors
 from tenants import catalog, services
@@ -30,9 +31,7 @@ def tenant_create(request):
         try:
             tenant = services.provision_tenant(spec)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            add_service_errors(form, error)
         except services.ProvisioningError as error:
             form.add_error(None, str(error))
         else:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from platform_core.forms import add_service_errors, posted
 from platform_core.security import safe_redirect_target
 from shared_apps.accounts import selectors as account_selectors
 from shared_apps.accounts.permissions import permission_required
@@ -19,11 +20,6 @@ from shared_apps.privacy.consent import write_consent
 from shared_apps.privacy.models import DataExport
 from shared_apps.privacy.policy import LEGAL_BASES, privacy_settings
 from shared_apps.privacy.storage import private_storage
-
-
-def _posted(request):
-    # Not ``request.POST or None``: an empty POST must be validated, not shown as a fresh form.
-    return request.POST if request.method == "POST" else None
 
 
 def _programme(request):
@@ -37,7 +33,7 @@ def _programme(request):
 def cookies(request):
     state = request.consent
     initial = {"analytics": "yes" if state.analytics else "no", "next": request.GET.get("next", "")}
-    form = forms.ConsentForm(_posted(request), initial=initial)
+    form = forms.ConsentForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         new_state, _record = services.record_consent(
             tenant=request.tenant, user=request.user, previous=state, analytics=form.accepts_analytics
@@ -97,7 +93,7 @@ def export_download(request, token):
 @require_http_methods(["GET", "POST"])
 def erase_account(request):
     tenant = _programme(request)
-    form = forms.EraseAccountForm(_posted(request))
+    form = forms.EraseAccountForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.erase_account(tenant=tenant, user=request.user, actor=request.user,
@@ -122,7 +118,7 @@ def erase_member(request, pk):
         raise Http404
     if membership.user_id == request.user.pk:
         raise PermissionDenied
-    form = forms.EraseMemberForm(_posted(request))
+    form = forms.EraseMemberForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.erase_account(tenant=tenant, user=membership.user, actor=request.user)
@@ -147,22 +143,20 @@ def privacy_policy(request):
 def privacy_settings_page(request):
     tenant = request.tenant
     policy = privacy_settings(tenant)
-    posted = _posted(request)
+    data = posted(request)
     initial = {"controller": (tenant.privacy or {}).get("controller", ""), "contact_email": policy.contact_email,
                "dpo_contact": policy.dpo_contact, "unconfirmed_account_days": policy.unconfirmed_account_days,
                "notification_months": policy.notification_months}
-    form = forms.PrivacySettingsForm(posted, initial=initial)
-    formset = forms.PurposeFormSet(posted, initial=policy.purposes, prefix="purpose")
-    if posted is not None and form.is_valid() and formset.is_valid():
+    form = forms.PrivacySettingsForm(data, initial=initial)
+    formset = forms.PurposeFormSet(data, initial=policy.purposes, prefix="purpose")
+    if data is not None and form.is_valid() and formset.is_valid():
         try:
             services.update_privacy_settings(tenant, **form.cleaned_data, purposes=formset.purposes())
         except ValidationError as error:
-            for field, field_errors in error.message_dict.items():
-                for message in field_errors:
-                    form.add_error(field if field in form.fields else None, message)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Settings saved."))
             return redirect("tenant-settings:privacy")
-    has_errors = posted is not None and (bool(form.errors) or not formset.is_valid())
+    has_errors = data is not None and (bool(form.errors) or not formset.is_valid())
     context = {"form": form, "formset": formset, "policy": policy}
     return render(request, "privacy/settings.html", context, status=400 if has_errors else 200)

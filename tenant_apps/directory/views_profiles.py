@@ -9,29 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from platform_core.forms import add_service_errors, posted, response_status
 from shared_apps.accounts.models import Membership
 from shared_apps.accounts.permissions import permission_required
 from tenant_apps.directory import forms, selectors, services
 from tenant_apps.directory.models import CompanyMedia, MissionParticipation, Representative, Sector, Tag
 from tenants import catalog
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
-
-
-def _status(form) -> int:
-    return 400 if form.is_bound and form.errors else 200
-
-
-def _add_errors(form, error) -> None:
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in getattr(error, "messages", [str(error)]):
-            form.add_error(None, message)
 
 
 def _own_company(request, pk: int):
@@ -58,16 +41,16 @@ def company_mine(request):
 def company_create(request):
     if selectors.company_of(request.user) is not None:
         return redirect("directory:company-mine")
-    form = forms.CompanyProfileForm(_posted(request))
+    form = forms.CompanyProfileForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             company = services.create_company_profile(user=request.user, **form.profile_values())
         except (services.ProfileError, ValidationError) as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your company profile is created. Complete it so buyers and partners find you."))
             return redirect("directory:company-detail", pk=company.pk)
-    return render(request, "directory/company_form.html", {"form": form, "company": None}, status=_status(form))
+    return render(request, "directory/company_form.html", {"form": form, "company": None}, status=response_status(form))
 
 
 def company_detail(request, pk: int):
@@ -89,18 +72,18 @@ def company_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def company_edit(request, pk: int):
     company, _rep = _own_company(request, pk)
-    form = forms.CompanyProfileForm(_posted(request), instance=company)
+    form = forms.CompanyProfileForm(posted(request), instance=company)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_company_profile(actor=request.user, company=company, **form.profile_values())
         except (services.ProfileError, ValidationError) as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Profile saved."))
             return redirect("directory:company-detail", pk=company.pk)
     if form.is_bound:
         company.refresh_from_db()
-    return render(request, "directory/company_form.html", {"form": form, "company": company}, status=_status(form))
+    return render(request, "directory/company_form.html", {"form": form, "company": company}, status=response_status(form))
 
 
 @permission_required("profiles.edit_own")
@@ -109,8 +92,8 @@ def company_media(request, pk: int):
     company, _rep = _own_company(request, pk)
     files = request.FILES if request.method == "POST" else None
     is_logo = request.method == "POST" and request.POST.get("form") == "logo"
-    logo_form = forms.LogoForm(_posted(request) if is_logo else None, files if is_logo else None)
-    media_form = forms.MediaForm(_posted(request) if request.method == "POST" and not is_logo else None,
+    logo_form = forms.LogoForm(posted(request) if is_logo else None, files if is_logo else None)
+    media_form = forms.MediaForm(posted(request) if request.method == "POST" and not is_logo else None,
                                  files if not is_logo else None)
     form = logo_form if is_logo else media_form
     if request.method == "POST" and form.is_valid():
@@ -128,7 +111,7 @@ def company_media(request, pk: int):
             messages.success(request, _("File added."))
             return redirect("directory:company-media", pk=company.pk)
     context = {"company": company, "logo_form": logo_form, "media_form": media_form, "media": company.media.all()}
-    return render(request, "directory/company_media.html", context, status=_status(form))
+    return render(request, "directory/company_media.html", context, status=response_status(form))
 
 
 @permission_required("profiles.edit_own")
@@ -154,17 +137,17 @@ def company_logo_delete(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def company_missions(request, pk: int):
     company, _rep = _own_company(request, pk)
-    form = forms.MissionForm(_posted(request))
+    form = forms.MissionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.add_mission(actor=request.user, company=company, **form.cleaned_data)
         except (services.ProfileError, ValidationError) as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Mission added."))
             return redirect("directory:company-missions", pk=company.pk)
     context = {"company": company, "form": form, "missions": company.missions.all()}
-    return render(request, "directory/company_missions.html", context, status=_status(form))
+    return render(request, "directory/company_missions.html", context, status=response_status(form))
 
 
 @permission_required("profiles.edit_own")
@@ -223,7 +206,7 @@ def company_representatives(request, pk: int):
             else:
                 return redirect("directory:company-representatives", pk=company.pk)
         context["add_form"] = form
-    return render(request, "directory/company_representatives.html", context, status=_status(form) if form else 200)
+    return render(request, "directory/company_representatives.html", context, status=response_status(form) if form else 200)
 
 
 @permission_required("profiles.edit_own")
@@ -269,14 +252,14 @@ def company_ownership_transfer(request, pk: int):
 def company_moderate(request, pk: int):
     company, _own = selectors.company_for_page(pk=pk, user=request.user, tenant=request.tenant)
     initial = {"is_recommended": company.is_recommended, "tags": list(company.tags.all())}
-    form = forms.ModerateForm(_posted(request), initial=initial)
+    form = forms.ModerateForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         services.moderate_company(actor=request.user, company=company, is_recommended=form.cleaned_data["is_recommended"],
                                   tags=list(form.cleaned_data["tags"]))
         messages.success(request, _("Saved."))
         return redirect("directory:company-detail", pk=company.pk)
     context = {"form": form, "profile": company, "back_url": f"/directory/companies/{company.pk}/"}
-    return render(request, "directory/moderate_form.html", context, status=_status(form))
+    return render(request, "directory/moderate_form.html", context, status=response_status(form))
 
 
 # Experts
@@ -298,18 +281,18 @@ def expert_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def expert_mine(request):
     profile = selectors.expert_profile_of(request.user)
-    form = forms.ExpertProfileForm(_posted(request), instance=profile)
+    form = forms.ExpertProfileForm(posted(request), instance=profile)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         sectors = data.pop("sectors")
         try:
             profile = services.save_expert_profile(user=request.user, sectors=list(sectors), **data)
         except (services.ProfileError, ValidationError) as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Profile saved."))
             return redirect("directory:expert-detail", pk=profile.pk)
-    return render(request, "directory/expert_form.html", {"form": form, "profile": profile}, status=_status(form))
+    return render(request, "directory/expert_form.html", {"form": form, "profile": profile}, status=response_status(form))
 
 
 @permission_required("directory.moderate")
@@ -317,7 +300,7 @@ def expert_mine(request):
 def expert_moderate(request, pk: int):
     profile = selectors.expert_for_page(pk=pk, user=request.user, tenant=request.tenant)
     initial = {"is_recommended": profile.is_recommended, "tags": list(profile.expertise.all())}
-    form = forms.ModerateForm(_posted(request), initial=initial)
+    form = forms.ModerateForm(posted(request), initial=initial)
     form.fields["tags"].label = _("Expertise")
     if request.method == "POST" and form.is_valid():
         services.moderate_expert(actor=request.user, profile=profile, is_recommended=form.cleaned_data["is_recommended"],
@@ -325,7 +308,7 @@ def expert_moderate(request, pk: int):
         messages.success(request, _("Saved."))
         return redirect("directory:expert-detail", pk=profile.pk)
     return render(request, "directory/moderate_form.html",
-                  {"form": form, "profile": profile, "back_url": f"/directory/experts/{profile.pk}/"}, status=_status(form))
+                  {"form": form, "profile": profile, "back_url": f"/directory/experts/{profile.pk}/"}, status=response_status(form))
 
 
 # Tags (moderators)
@@ -334,32 +317,32 @@ def expert_moderate(request, pk: int):
 @permission_required("directory.moderate")
 @require_http_methods(["GET", "POST"])
 def tag_list(request):
-    form = forms.TagForm(_posted(request))
+    form = forms.TagForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.save_tag(actor=request.user, name=form.cleaned_data["name"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Tag added."))
             return redirect("directory:tag-list")
-    return render(request, "directory/tag_list.html", {"form": form, "tags": selectors.tags_with_counts()}, status=_status(form))
+    return render(request, "directory/tag_list.html", {"form": form, "tags": selectors.tags_with_counts()}, status=response_status(form))
 
 
 @permission_required("directory.moderate")
 @require_http_methods(["GET", "POST"])
 def tag_edit(request, pk: int):
     tag = get_object_or_404(Tag, pk=pk)
-    form = forms.TagForm(_posted(request), initial={"name": tag.name})
+    form = forms.TagForm(posted(request), initial={"name": tag.name})
     if request.method == "POST" and form.is_valid():
         try:
             services.save_tag(actor=request.user, tag=tag, name=form.cleaned_data["name"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Tag saved."))
             return redirect("directory:tag-list")
-    return render(request, "directory/tag_form.html", {"form": form, "tag": tag}, status=_status(form))
+    return render(request, "directory/tag_form.html", {"form": form, "tag": tag}, status=response_status(form))
 
 
 @permission_required("directory.moderate")
@@ -376,16 +359,16 @@ def tag_delete(request, pk: int):
 @permission_required("settings.change")
 @require_http_methods(["GET", "POST"])
 def sector_list(request):
-    form = forms.SectorForm(_posted(request))
+    form = forms.SectorForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.save_sector(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Sector added."))
             return redirect("directory-sectors:sector-list")
-    return render(request, "directory/sector_list.html", {"form": form, "tree": selectors.sector_tree()}, status=_status(form))
+    return render(request, "directory/sector_list.html", {"form": form, "tree": selectors.sector_tree()}, status=response_status(form))
 
 
 @permission_required("settings.change")
@@ -393,16 +376,16 @@ def sector_list(request):
 def sector_edit(request, pk: int):
     sector = get_object_or_404(Sector, pk=pk)
     initial = {"name": sector.name, "name_en": sector.name_en, "parent": sector.parent_id}
-    form = forms.SectorForm(_posted(request), initial=initial, sector=sector)
+    form = forms.SectorForm(posted(request), initial=initial, sector=sector)
     if request.method == "POST" and form.is_valid():
         try:
             services.save_sector(actor=request.user, sector=sector, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Sector saved."))
             return redirect("directory-sectors:sector-list")
-    return render(request, "directory/sector_form.html", {"form": form, "sector": sector}, status=_status(form))
+    return render(request, "directory/sector_form.html", {"form": form, "sector": sector}, status=response_status(form))
 
 
 @permission_required("settings.change")
