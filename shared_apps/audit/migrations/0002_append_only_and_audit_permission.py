@@ -1,5 +1,7 @@
 from django.db import migrations
 
+from tenants.matrix_migrations import grant_to_existing_programmes
+
 # The database itself refuses to change audit events, and refuses to delete them unless
 # the retention purge asked for it in its own transaction (SET LOCAL comptoir.audit_purge).
 APPEND_ONLY = """
@@ -23,16 +25,6 @@ DROP FUNCTION IF EXISTS audit_auditevent_append_only();
 """
 
 
-def give_admins_the_audit_permission(apps, schema_editor):
-    # Existing programmes keep their matrix; their administrators gain the new permission.
-    Tenant = apps.get_model("tenants", "Tenant")
-    for tenant in Tenant.objects.all():
-        admin = list(tenant.role_matrix.get("tenant_admin", []))
-        if "audit.view" not in admin:
-            tenant.role_matrix["tenant_admin"] = sorted([*admin, "audit.view"])
-            tenant.save(update_fields=["role_matrix"])
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("audit", "0001_initial"),
@@ -41,5 +33,5 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunSQL(APPEND_ONLY, DROP_APPEND_ONLY),
-        migrations.RunPython(give_admins_the_audit_permission, migrations.RunPython.noop),
+        migrations.RunPython(grant_to_existing_programmes({"tenant_admin": ["audit.view"]}), migrations.RunPython.noop),
     ]
