@@ -71,6 +71,7 @@ SHARED_APPS = [
     "shared_apps.audit",
     "shared_apps.access",
     "shared_apps.api",
+    "shared_apps.billing",
     "themes",
     "platform_core",
 ]

@@ -1,0 +1,1 @@
+"""What billing adds to the shared registries: audit actions and notification kinds."""
