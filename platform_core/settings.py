@@ -209,6 +209,7 @@ CELERY_BEAT_SCHEDULE = {
     "tidy-expired-grants": {"task": "access.tidy_expired_grants", "schedule": 3600.0},
     "purge-expired-audit-events": {"task": "audit.purge_expired_events", "schedule": 24 * 3600.0},
     "verification-expiries": {"task": "verification.process_expiries_all_tenants", "schedule": 6 * 3600.0},
+    "billing-renewals-and-dunning": {"task": "billing.run_dunning_all_tenants", "schedule": 3600.0},
 }
 # Hour (in TIME_ZONE) from which the daily notification digest goes out; beat checks hourly.
 NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=7)
@@ -468,6 +469,20 @@ PERMISSIONS_POLICY = {
     for feature in ("accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope",
                     "magnetometer", "microphone", "midi", "payment", "usb")
 }
+
+# --- Billing (Stripe) -------------------------------------------------------------------
+# Without a secret key, card payments are hidden and sellers pay by invoice and transfer.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+# The signing secret (whsec_…) of the webhook endpoint registered in Stripe's dashboard.
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# Only changed to point the official library at a local Stripe-compatible server in tests.
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
+STRIPE_TIMEOUT_SECONDS = env.int("STRIPE_TIMEOUT_SECONDS", default=20)
+# A failing webhook handler is retried with backoff this many times before staying "failed".
+STRIPE_WEBHOOK_MAX_ATTEMPTS = env.int("STRIPE_WEBHOOK_MAX_ATTEMPTS", default=8)
+# The country the platform charges VAT from: EU businesses elsewhere with a VAT number
+# are invoiced without VAT (reverse charge).
+BILLING_HOME_COUNTRY = env.str("BILLING_HOME_COUNTRY", default="FR")
 
 # --- Logging and error reporting ------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

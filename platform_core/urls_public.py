@@ -8,6 +8,8 @@ from platform_core.urls_common import urlpatterns as common
 from shared_apps.account_security.urls import public_urlpatterns as account_security_urls
 from shared_apps.accounts.urls import public_urlpatterns as account_urls
 from shared_apps.audit.urls import console_urlpatterns as audit_console_urls
+from shared_apps.billing.urls import console_urlpatterns as billing_console_urls
+from shared_apps.billing.urls import webhook_urlpatterns as billing_webhook_urls
 
 urlpatterns = [
     *common,
@@ -17,5 +19,7 @@ urlpatterns = [
     path("accounts/", include((account_urls, "accounts"))),
     path("accounts/", include((account_security_urls, "account_security"))),
     path("console/audit/", include((audit_console_urls, "audit"))),
+    path("console/billing/", include((billing_console_urls, "billing-console"))),
+    path("billing/", include((billing_webhook_urls, "billing-webhooks"))),
     path("console/", include("shared_apps.operators.urls")),
 ]

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from platform_core.urls_common import handler400, handler403, handler404, handler500  # noqa: F401
 from platform_core.urls_common import urlpatterns as common
+from shared_apps.billing.urls import manage_urlpatterns as billing_manage_urls
 
 urlpatterns = [
     *common,
@@ -18,8 +19,10 @@ urlpatterns = [
     path("manage/onboarding/", include("tenant_apps.directory.onboarding.urls")),
     path("", include("tenant_apps.verification.urls")),
     path("manage/sectors/", include("tenant_apps.directory.urls_sectors")),
+    path("manage/billing/", include((billing_manage_urls, "billing-admin"))),
     path("manage/", include("tenants.urls")),
     path("api/", include("shared_apps.api.urls")),
     path("notifications/", include("tenant_apps.notifications.urls")),
     path("directory/", include("tenant_apps.directory.urls")),
+    path("billing/", include("shared_apps.billing.urls")),
 ]

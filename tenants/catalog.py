@@ -71,7 +71,14 @@ PERMISSIONS = {
     "inquiries.answer": _("Answer inquiries for one's company"),
     "reports.view": _("See the programme's activity reports"),
     "audit.view": _("See the audit log and the report on elevated privileges"),
+    "billing.subscribe": _("Choose one's company's paid plan, pay for it and see its invoices"),
+    "billing.manage": _("Define paid plans, negotiated prices and billing rules"),
+    "billing.finance": _("See every invoice, record bank transfers and follow Stripe's events"),
 }
+
+# Plan features are checked with the same ``can()``, as ``plan.<feature>``: they come from
+# the subscription of the member's company, not from the role matrix (shared_apps.billing).
+PLAN_FEATURE_PREFIX = "plan."
 
 _MEMBER_BASICS = ["home.view", "dashboard.view", "notifications.view", "directory.view", "catalogue.view"]
 
@@ -80,7 +87,8 @@ DEFAULT_ROLE_MATRIX = {
     MODERATOR: sorted(
         {*_MEMBER_BASICS, "members.view", "directory.moderate", "directory.export", "verification.review", "reports.view"}
     ),
-    COMPANY_REP: sorted({*_MEMBER_BASICS, "catalogue.edit_own", "inquiries.answer", "verification.request", "profiles.edit_own"}),
+    COMPANY_REP: sorted({*_MEMBER_BASICS, "catalogue.edit_own", "inquiries.answer", "verification.request", "profiles.edit_own",
+                         "billing.subscribe"}),
     EXPERT: sorted({*_MEMBER_BASICS, "profiles.edit_own"}),
     BUYER: sorted({*_MEMBER_BASICS, "inquiries.send"}),
     GUEST: ["home.view", "dashboard.view", "notifications.view"],

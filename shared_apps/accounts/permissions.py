@@ -52,8 +52,16 @@ def _module_enabled(tenant, permission: str) -> bool:
 
 
 def can(user, permission: str, *, tenant=None) -> bool:
-    """May ``user`` do ``permission`` in ``tenant`` (default: the current request's tenant)?"""
+    """May ``user`` do ``permission`` in ``tenant`` (default: the current request's tenant)?
+
+    ``plan.<feature>`` asks instead whether the paid plan of the user's company includes
+    that feature (shared_apps.billing.entitlements), so views gate both the same way.
+    """
     tenant = tenant or current_tenant()
+    if permission.startswith(catalog.PLAN_FEATURE_PREFIX):
+        from shared_apps.billing.entitlements import user_has_feature
+
+        return user_has_feature(user, permission.removeprefix(catalog.PLAN_FEATURE_PREFIX), tenant=tenant)
     return permission in permissions_in(user, tenant)
 
 

@@ -1,0 +1,5 @@
+"""A local Stripe-compatible server for the billing tests (see server.py)."""
+
+from tests.stripe_server.server import StripeServer, decode_form, sign
+
+__all__ = ["StripeServer", "decode_form", "sign"]
