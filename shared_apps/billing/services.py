@@ -409,13 +409,14 @@ def subscribe_by_invoice(*, tenant, account: BillingAccount, plan: Plan, actor) 
     return subscription
 
 
-def _invoice_period(tenant, subscription: Subscription, extra_lines: list[LineSpec] = ()) -> Invoice:
+def _invoice_period(tenant, subscription: Subscription, extra_lines: list[LineSpec] = (), issued_at=None) -> Invoice:
     lines = [*extra_lines, _plan_line(subscription.plan, subscription.unit_amount, subscription.current_period_start,
                                       subscription.current_period_end)]
     return issue_invoice(
         tenant=tenant, account=subscription.account, subscription=subscription, lines=lines,
         payment_method=PaymentMethod.INVOICE, currency=subscription.currency, vat_rate=subscription.plan.vat_rate,
         period_start=subscription.current_period_start, period_end=subscription.current_period_end,
+        issued_at=issued_at,
     )
 
 
@@ -708,7 +709,7 @@ def run_dunning(*, tenant, now=None) -> DunningReport:
                                                                subscription.plan.interval)
             subscription.trial_end = None
             subscription.save()
-            _invoice_period(tenant, subscription, extra_lines=_pending_lines(tenant, subscription))
+            _invoice_period(tenant, subscription, extra_lines=_pending_lines(tenant, subscription), issued_at=now)
             report.renewed += 1
     today = timezone.localtime(now).date()
     overdue = Invoice.objects.for_tenant(tenant).filter(
