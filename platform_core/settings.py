@@ -478,6 +478,11 @@ STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 # Only changed to point the official library at a local Stripe-compatible server in tests.
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
 STRIPE_TIMEOUT_SECONDS = env.int("STRIPE_TIMEOUT_SECONDS", default=20)
+# Where the billing page's forms may lead (Checkout and the customer portal): its
+# Content-Security-Policy form-action must allow them, or the browser stops the redirect.
+STRIPE_REDIRECT_ORIGINS = env.list(
+    "STRIPE_REDIRECT_ORIGINS", default=["https://checkout.stripe.com", "https://billing.stripe.com"]
+)
 # A failing webhook handler is retried with backoff this many times before staying "failed".
 STRIPE_WEBHOOK_MAX_ATTEMPTS = env.int("STRIPE_WEBHOOK_MAX_ATTEMPTS", default=8)
 # The country the platform charges VAT from: EU businesses elsewhere with a VAT number

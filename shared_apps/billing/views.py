@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, time
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -69,7 +70,11 @@ def overview(request):
     context = {"company": company, "account": account, "subscription": subscription, "offers": offers,
                "subscribe_form": subscribe_form, "change_form": change_form, "invoices": invoices,
                "card_enabled": card_enabled}
-    return render(request, "billing/overview.html", context)
+    response = render(request, "billing/overview.html", context)
+    if card_enabled:
+        # The subscribe and portal forms redirect to Stripe's pages; CSP form-action covers redirects.
+        response._csp_update = {"form-action": list(settings.STRIPE_REDIRECT_ORIGINS)}
+    return response
 
 
 @permission_required("billing.subscribe")

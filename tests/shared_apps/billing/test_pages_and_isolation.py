@@ -166,3 +166,12 @@ def test_company_rep_without_a_company_is_asked_to_create_it(alpha, role, no_str
     assert response.status_code == 200
     assert b"profile" in response.content
     assert not Subscription.objects.for_tenant(alpha.tenant).exists()
+
+
+def test_billing_page_lets_its_forms_lead_to_stripe_only_when_cards_are_on(alpha, seller, plans, stripe_server, settings):
+    settings.STRIPE_REDIRECT_ORIGINS = ["https://checkout.stripe.com"]
+    page = alpha.client(seller.representative).get("/billing/")
+    assert "https://checkout.stripe.com" in page["Content-Security-Policy"]
+    settings.STRIPE_SECRET_KEY = ""
+    page = alpha.client(seller.representative).get("/billing/")
+    assert "checkout.stripe.com" not in page["Content-Security-Policy"]
