@@ -4,6 +4,8 @@ Every table lives in the public schema and every row names its tenant; a row abo
 seller company also keeps the company's id in the tenant's schema and a snapshot of its
 name, because ``Company`` lives in that schema and the public one cannot point at it.
 Money is always an integer number of minor units (cents) with its ISO 4217 currency.
+Billing rows refer to each other with RESTRICT: nothing disappears on its own, yet
+deleting a programme (which cascades to all of them) still works.
 """
 
 from __future__ import annotations
@@ -222,8 +224,8 @@ class Subscription(models.Model):
     """A seller company's subscription to a plan, paid by card (Stripe) or by invoice."""
 
     tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
-    account = models.ForeignKey(BillingAccount, on_delete=models.PROTECT, related_name="subscriptions")
-    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="subscriptions")
+    account = models.ForeignKey(BillingAccount, on_delete=models.RESTRICT, related_name="subscriptions")
+    plan = models.ForeignKey(Plan, on_delete=models.RESTRICT, related_name="subscriptions")
     company_id = models.PositiveBigIntegerField(_("company"))
     company_name = models.CharField(_("company name"), max_length=200)
     status = models.CharField(_("status"), max_length=12, choices=SubscriptionStatus.choices,
@@ -307,7 +309,7 @@ class Invoice(models.Model):
     """An invoice as issued: numbers, parties and amounts are frozen once it leaves draft."""
 
     tenant = models.ForeignKey("tenants.Tenant", on_delete=models.CASCADE, related_name="+")
-    account = models.ForeignKey(BillingAccount, on_delete=models.PROTECT, related_name="invoices")
+    account = models.ForeignKey(BillingAccount, on_delete=models.RESTRICT, related_name="invoices")
     subscription = models.ForeignKey(Subscription, null=True, blank=True, on_delete=models.SET_NULL, related_name="invoices")
     company_id = models.PositiveBigIntegerField(_("company"))
     company_name = models.CharField(_("company name"), max_length=200)
@@ -426,8 +428,8 @@ class LedgerEntry(models.Model):
 
     # Payouts leave the platform's single Stripe account for all tenants: no tenant.
     tenant = models.ForeignKey("tenants.Tenant", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    account = models.ForeignKey(BillingAccount, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_entries")
-    invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_entries")
+    account = models.ForeignKey(BillingAccount, null=True, blank=True, on_delete=models.RESTRICT, related_name="ledger_entries")
+    invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.RESTRICT, related_name="ledger_entries")
     subscription = models.ForeignKey(Subscription, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     company_id = models.PositiveBigIntegerField(null=True, blank=True)
     company_name = models.CharField(max_length=200, blank=True)

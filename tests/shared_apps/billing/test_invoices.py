@@ -208,3 +208,16 @@ def test_invoice_numbers_have_no_gap_under_concurrency(alpha):
     assert not errors
     assert sorted(taken) == list(range(1, 41))
     assert last == 40
+
+
+def test_deleting_a_programme_is_not_blocked_by_its_billing_rows(seller, plans, no_stripe):
+    from django.db.models.deletion import Collector
+
+    subscription = services.subscribe_by_invoice(tenant=seller.tenant, account=seller.account, plan=plans["basic"],
+                                                 actor=seller.representative)
+    invoice = Invoice.objects.for_tenant(seller.tenant).get(subscription=subscription)
+    services.mark_invoice_paid(tenant=seller.tenant, invoice=invoice, actor=None, reference="R")
+    collector = Collector(using="default")
+    collector.collect([seller.tenant])  # raises ProtectedError/RestrictedError when a row would block it
+    collected = {model._meta.label for model in collector.data}
+    assert {"billing.Invoice", "billing.BillingAccount", "billing.Subscription"} <= collected
