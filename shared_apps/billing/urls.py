@@ -32,6 +32,7 @@ manage_urlpatterns = [
 
 # The operators' console, on the platform's host under /console/billing/.
 console_urlpatterns = [
+    path("programmes/<slug:slug>/plans/", views.console_plans, name="plans"),
     path("events/", views.console_event_list, name="events"),
     path("events/<int:pk>/rerun/", views.console_event_rerun, name="event-rerun"),
 ]

@@ -398,6 +398,29 @@ def event_rerun(request, pk):
 
 
 @operator_required
+@require_http_methods(["GET", "POST"])
+def console_plans(request, slug):
+    """An operator defines a programme's plans from the console, as its admins can."""
+    from shared_apps.operators.selectors import programme
+
+    tenant = programme(slug)
+    if tenant is None:
+        raise Http404
+    plan = selectors.plan_in(tenant, request.GET.get("plan")) if request.GET.get("plan", "").isdigit() else None
+    form = forms.PlanForm(posted(request), plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_plan(tenant=tenant, actor=request.user, plan=plan, **form.plan_values())
+        except ValidationError as error:
+            add_service_errors(form, error, field_map={"features": "feature_products_online"})
+        else:
+            messages.success(request, _("Plan saved."))
+            return redirect("billing-console:plans", slug=slug)
+    context = {"tenant": tenant, "plans": selectors.plans_of(tenant), "plan": plan, "form": form}
+    return render(request, "billing/console_plans.html", context, status=response_status(form))
+
+
+@operator_required
 def console_event_list(request):
     return render(request, "billing/manage/event_list.html", {**_event_page(request, None), "console": True})
 

@@ -175,3 +175,18 @@ def test_billing_page_lets_its_forms_lead_to_stripe_only_when_cards_are_on(alpha
     settings.STRIPE_SECRET_KEY = ""
     page = alpha.client(seller.representative).get("/billing/")
     assert "checkout.stripe.com" not in page["Content-Security-Policy"]
+
+
+def test_operator_defines_a_programme_plan_from_the_console(platform_client, operator, alpha, no_stripe):
+    from tests.conftest import sign_in
+
+    sign_in(platform_client, operator)
+    data = {"code": "console", "name": "From the console", "description": "", "interval": "year", "currency": "eur",
+            "amount": "1200", "vat_rate": "20", "trial_days": "0", "is_active": "on", "position": "1",
+            "feature_products_online": "50", "feature_featured_slots": "2", "feature_campaign_credits": "1"}
+    assert platform_client.get("/console/billing/programmes/alpha/plans/").status_code == 200
+    response = platform_client.post("/console/billing/programmes/alpha/plans/", data)
+    assert response.status_code == 302
+    plan = services.Plan.objects.for_tenant(alpha.tenant).get(code="console")
+    assert (plan.amount, plan.currency, plan.interval) == (120_000, "EUR", "year")
+    assert alpha.client(alpha.members["tenant_admin"]).get("/console/billing/programmes/alpha/plans/").status_code == 404
