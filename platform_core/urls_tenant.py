@@ -22,4 +22,6 @@ urlpatterns = [
     path("api/", include("shared_apps.api.urls")),
     path("notifications/", include("tenant_apps.notifications.urls")),
     path("directory/", include("tenant_apps.directory.urls")),
+    path("catalogue/", include("tenant_apps.catalogue.urls")),
+    path("showroom/", include("tenant_apps.catalogue.showroom.urls")),
 ]
