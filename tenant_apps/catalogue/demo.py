@@ -266,6 +266,36 @@ PRODUCTS = {
     ],
 }
 
+# English for the French quantities and values above; numbers and units are rewritten by _english().
+ENGLISH_VALUES = {
+    "1 appareil": "1 unit", "1 bâtiment": "1 building", "1 cellule": "1 cell", "1 ligne": "1 line",
+    "1 navire": "1 vessel", "1 ouvrage": "1 structure", "1 pièce": "1 part", "1 projet": "1 project",
+    "1 unité": "1 unit", "1 véhicule": "1 vehicle", "10 sondes": "10 probes", "100 patchs": "100 patches",
+    "20 panneaux": "20 panels", "200 sièges": "200 seats", "50 pièces": "50 parts", "20 capteurs": "20 sensors",
+    "1 palette (600 L)": "1 pallet (600 L)", "Rayonnement gamma": "Gamma irradiation", "5 ans": "5 years",
+    "10, 30 et 60 cm": "10, 30 and 60 cm", "12 colis par minute": "12 cases per minute", "22 nœuds": "22 knots",
+    "Bidons de 20 L": "20 L cans", "Titane Ti6Al4V": "Ti6Al4V titanium", "14 kg par place": "14 kg per seat",
+    "-40 % de CO₂": "40% less CO₂", "Solaire, 6 kWc": "Solar, 6 kWp", "Modèle 3D, rapport de capacité":
+    "3D model, capacity report", "1 plateforme": "1 platform", "75 ch": "75 hp",
+}
+_ENGLISH_WORDS = [
+    (r"(\d) semaines?", r"\1 weeks"), (r"(\d) mois", r"\1 months"), (r"(\d) jours?", r"\1 days"),
+    (r"(\d) heures", r"\1 hours"), (r"/jour\b", "/day"), (r" à ", " to "), (r"(\d),(\d)", r"\1.\2"),
+    (r"(\d) (\d{3})\b", r"\1,\2"),
+]
+
+
+def _english(value: str) -> str:
+    """The demo's English for a French quantity ("6 à 8 semaines" -> "6 to 8 weeks")."""
+    import re
+
+    if value in ENGLISH_VALUES:
+        return ENGLISH_VALUES[value]
+    for pattern, replacement in _ENGLISH_WORDS:
+        value = re.sub(pattern, replacement, value)
+    return value
+
+
 BUYERS = {
     "Ahmed Al-Mansouri": ("Gulf Industrial Trading", "AE", "Industrial equipment distribution", "distribution",
                           "Head of sourcing", ["machine-tools", "industry-4-0", "recycled-machines"]),
@@ -340,13 +370,15 @@ def _seed_products(companies, verticals, certifications) -> None:
                 published_at=now - timedelta(days=3 * len(products) + index),
             )
             products.append(product)
-            links.append((product, title_en, description_en, [(en, value) for _fr, en, value in specs],
-                          vertical_keys, certification_keys))
+            english_terms = (_english(minimum_order), _english(lead_time))
+            links.append((product, title_en, description_en, [(en, _english(value)) for _fr, en, value in specs],
+                          english_terms, vertical_keys, certification_keys))
     Product.objects.bulk_create(products)
     ProductTranslation.objects.bulk_create([
         ProductTranslation(product=product, language="en", title=title_en, description=description_en,
-                           specifications=[{"name": name, "value": value} for name, value in specs])
-        for product, title_en, description_en, specs, _v, _c in links
+                           specifications=[{"name": name, "value": value} for name, value in specs],
+                           minimum_order=terms[0], lead_time=terms[1])
+        for product, title_en, description_en, specs, terms, _v, _c in links
     ])
     Product.verticals.through.objects.bulk_create([
         Product.verticals.through(product_id=product.pk, vertical_id=verticals[key].pk)

@@ -106,6 +106,8 @@ class TranslationForm(forms.Form):
         label=_("Specifications"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
         help_text=_("One per line, as name: value. Leave empty to show the original specifications."),
     )
+    minimum_order = forms.CharField(label=_("Minimum order"), max_length=120, required=False)
+    lead_time = forms.CharField(label=_("Lead time"), max_length=120, required=False)
 
     def clean_specifications(self):
         rows = []

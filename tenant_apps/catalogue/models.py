@@ -164,6 +164,8 @@ class ProductTranslation(models.Model):
     description = models.TextField(_("description"), blank=True)
     # Same shape as Product.specifications; names translated, values usually unchanged.
     specifications = models.JSONField(_("specifications"), default=list, blank=True)
+    minimum_order = models.CharField(_("minimum order"), max_length=120, blank=True)
+    lead_time = models.CharField(_("lead time"), max_length=120, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -40,6 +40,8 @@ class ProductText:
     title: str
     description: str
     specifications: list
+    minimum_order: str
+    lead_time: str
     language: str
     is_fallback: bool
 
@@ -56,10 +58,12 @@ def product_text(product: Product, languages: list[str]) -> ProductText:
         translation = translations.get(code)
         if translation is not None and translation.title:
             return ProductText(translation.title, translation.description,
-                               translation.specifications or product.specifications, code, False)
+                               translation.specifications or product.specifications,
+                               translation.minimum_order or product.minimum_order,
+                               translation.lead_time or product.lead_time, code, False)
     wanted = languages[0] if languages else product.language
-    return ProductText(product.title, product.description, product.specifications, product.language,
-                       product.language != wanted)
+    return ProductText(product.title, product.description, product.specifications, product.minimum_order,
+                       product.lead_time, product.language, product.language != wanted)
 
 
 def translations_prefetch(languages: list[str]) -> Prefetch:

@@ -236,7 +236,7 @@ def delete_product(*, actor, product: Product) -> None:
 
 @transaction.atomic
 def save_translation(*, actor, product: Product, language: str, title: str, description: str = "",
-                     specifications=None) -> ProductTranslation | None:
+                     specifications=None, minimum_order: str = "", lead_time: str = "") -> ProductTranslation | None:
     """Set the product's text in ``language``; an empty title removes that translation."""
     _require_seller(actor, product)
     tenant = current_tenant()
@@ -253,7 +253,8 @@ def save_translation(*, actor, product: Product, language: str, title: str, desc
     translation, _created = ProductTranslation.objects.update_or_create(
         product=product, language=language,
         defaults={"title": title[:200], "description": description,
-                  "specifications": clean_specifications(specifications)},
+                  "specifications": clean_specifications(specifications),
+                  "minimum_order": minimum_order.strip()[:120], "lead_time": lead_time.strip()[:120]},
     )
     Product.objects.filter(pk=product.pk).update(updated_at=timezone.now())
     return translation

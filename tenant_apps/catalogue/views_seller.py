@@ -108,7 +108,8 @@ def product_translations(request, pk: int):
             continue
         translation = existing.get(code)
         initial = {"title": translation.title, "description": translation.description,
-                   "specifications": forms.TranslationForm.specifications_text(translation.specifications)} if translation else {}
+                   "specifications": forms.TranslationForm.specifications_text(translation.specifications),
+                   "minimum_order": translation.minimum_order, "lead_time": translation.lead_time} if translation else {}
         form = forms.TranslationForm(posted(request), prefix=code, initial=initial)
         sections.append({"code": code, "name": names.get(code, code), "form": form, "is_required": code in required})
     if request.method == "POST":
@@ -120,7 +121,8 @@ def product_translations(request, pk: int):
                         data = section["form"].cleaned_data
                         services.save_translation(actor=request.user, product=product, language=section["code"],
                                                   title=data["title"], description=data["description"],
-                                                  specifications=data["specifications"])
+                                                  specifications=data["specifications"],
+                                                  minimum_order=data["minimum_order"], lead_time=data["lead_time"])
             except ValidationError as error:
                 section["form"].add_error(None, error.messages[0] if error.messages else str(error))
                 has_errors = True

@@ -30,7 +30,8 @@ def product_search(request):
         "cards": [(product, catalogue_selectors.product_text(product, languages), product.pk in saved) for product in products],
         "facets": facet_groups(form, selectors.facet_counts(criteria)),
         "criteria": criteria,
-        "can_save": request.user.is_authenticated and catalogue_selectors.is_member(request.user, request.tenant),
+        # Results sit inside the search form, and forms cannot nest: saving is on each product's page.
+        "can_save": False,
         "needs_buyer_profile": needs_profile(request.user, request.tenant),
     }
     if request.htmx and not request.htmx.boosted:
