@@ -2,6 +2,8 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
 
 from tenant_apps.catalogue import services
@@ -212,3 +214,34 @@ def test_the_catalogue_is_not_found_when_the_module_is_off(beta, seller):
     assert client.get("/catalogue/").status_code == 404
     assert client.get(f"/catalogue/products/{product.pk}/").status_code == 404
     assert beta.client(seller).get("/catalogue/mine/").status_code in (403, 404)
+
+
+def _queries(client, path) -> int:
+    client.get(path)
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(path).status_code == 200
+    return len(context)
+
+
+def test_list_pages_queries_do_not_grow_with_rows(beta, seller):
+    from tenant_apps.catalogue.models import Certification, SupportedCompany
+
+    with tenant_context(beta.tenant):
+        vertical = make_vertical()
+        make_product(seller.company, verticals=[vertical], english=("Mill", ""))
+        SupportedCompany.objects.create(company=seller.company, since="2026-01-15")
+        Certification.objects.create(name="CE", slug="ce")
+    moderator = beta.client(beta.members["moderator"])
+    pages = {beta.client(seller): ["/catalogue/mine/", f"/catalogue/companies/{seller.company.pk}/"]}
+    pages[moderator] = ["/catalogue/manage/verticals/", "/catalogue/manage/certifications/", "/catalogue/manage/supported/"]
+    before = {(id(client), path): _queries(client, path) for client, paths in pages.items() for path in paths}
+    with tenant_context(beta.tenant):
+        for number in range(12):
+            extra = make_vertical(f"Filière {number}", f"Vertical {number}")
+            make_product(seller.company, title=f"Produit {number}", verticals=[extra], english=(f"Product {number}", ""))
+            Certification.objects.create(name=f"Norme {number}", slug=f"norme-{number}")
+            company = Company.objects.create(name=f"Entreprise {number}", country="FR", visibility="public")
+            SupportedCompany.objects.create(company=company, since="2026-01-15")
+    after = {(id(client), path): _queries(client, path) for client, paths in pages.items() for path in paths}
+    assert after == before
+    assert max(before.values()) <= 16
