@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -185,8 +186,6 @@ def check_publishable(product: Product) -> None:
         errors["verticals"] = _("Choose at least one vertical so buyers find the product.")
     missing = missing_languages(product) if product.pk else []
     if missing:
-        from django.conf import settings as django_settings
-
         names = dict(django_settings.LANGUAGES)
         errors["translations"] = _("Add the title and description in: %(languages)s.") % {
             "languages": ", ".join(str(names.get(code, code)) for code in missing)

@@ -131,11 +131,12 @@ def _back(request, default: str) -> str:
     return safe_redirect_target(request, request.POST.get("next"), default=default)
 
 
-@browsing
 @require_POST
 def product_save(request, pk: int):
     if not request.user.is_authenticated:
+        # Back to the page, not to this POST-only address, after signing in.
         return redirect_to_login(reverse("catalogue:product-detail", args=[pk]))
+    require_browsing(request)
     product = get_object_or_404(selectors.listed_products(), pk=pk)
     is_saved = request.POST.get("action") != "remove"
     try:
@@ -153,11 +154,12 @@ def product_save(request, pk: int):
     return redirect(_back(request, reverse("catalogue:product-detail", args=[pk])))
 
 
-@browsing
 @require_POST
 def company_save(request, pk: int):
     if not request.user.is_authenticated:
+        # Back to the page, not to this POST-only address, after signing in.
         return redirect_to_login(reverse("catalogue:store", args=[pk]))
+    require_browsing(request)
     company = get_object_or_404(Company.objects.exclude(visibility=Company.Visibility.HIDDEN), pk=pk)
     is_saved = request.POST.get("action") != "remove"
     try:

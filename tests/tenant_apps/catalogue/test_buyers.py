@@ -144,6 +144,7 @@ def test_saving_is_for_members_and_listed_products_only(alpha, beta, seller):
     assert buyer.post(f"/catalogue/products/{draft.pk}/save/").status_code == 404
     anonymous = beta.client().post(f"/catalogue/products/{listed.pk}/save/")
     assert anonymous.status_code == 302 and "/accounts/sign-in/" in anonymous["Location"]
+    assert anonymous["Location"].endswith(f"next=/catalogue/products/{listed.pk}/")  # the page, not the POST address
     assert beta.client(alpha.members["buyer"]).post(f"/catalogue/products/{listed.pk}/save/").status_code == 403
     assert alpha.client(alpha.members["buyer"]).post(f"/catalogue/products/{listed.pk}/save/").status_code == 404
     with tenant_context(beta.tenant):
