@@ -14,7 +14,8 @@ from tenant_apps.catalogue.showroom.services import NAV_CACHE_SECONDS, nav_cache
 from tenant_apps.directory.models import Company
 
 FALLBACK_PRODUCTS = 8
-FALLBACK_COMPANIES = 12
+# The showroom lists every supported company (about 60 for Business France).
+FALLBACK_COMPANIES = 120
 
 
 def localised(main: str, english: str) -> str:
