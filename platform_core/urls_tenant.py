@@ -25,4 +25,6 @@ urlpatterns = [
     path("notifications/", include("tenant_apps.notifications.urls")),
     path("directory/", include("tenant_apps.directory.urls")),
     path("billing/", include("shared_apps.billing.urls")),
+    path("catalogue/", include("tenant_apps.catalogue.urls")),
+    path("showroom/", include("tenant_apps.catalogue.showroom.urls")),
 ]

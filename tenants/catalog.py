@@ -67,6 +67,8 @@ PERMISSIONS = {
     "verification.request": _("Ask for one's company to be verified"),
     "catalogue.view": _("Browse the catalogue"),
     "catalogue.edit_own": _("Edit one's company's products"),
+    "catalogue.moderate": _("Manage verticals, certifications and supported companies; moderate products"),
+    "showroom.edit": _("Compose the showroom page"),
     "inquiries.send": _("Send inquiries and requests for quotation"),
     "inquiries.answer": _("Answer inquiries for one's company"),
     "reports.view": _("See the programme's activity reports"),
@@ -85,7 +87,10 @@ _MEMBER_BASICS = ["home.view", "dashboard.view", "notifications.view", "director
 DEFAULT_ROLE_MATRIX = {
     TENANT_ADMIN: sorted(PERMISSIONS),
     MODERATOR: sorted(
-        {*_MEMBER_BASICS, "members.view", "directory.moderate", "directory.export", "verification.review", "reports.view"}
+        {
+            *_MEMBER_BASICS, "members.view", "directory.moderate", "directory.export", "verification.review",
+            "reports.view", "catalogue.moderate",
+        }
     ),
     COMPANY_REP: sorted({*_MEMBER_BASICS, "catalogue.edit_own", "inquiries.answer", "verification.request", "profiles.edit_own",
                          "billing.subscribe"}),

@@ -1,0 +1,1 @@
+"""Catalogue search: full-text, accent-folded search over published products, with facets."""

@@ -1,0 +1,97 @@
+"""Database objects that keep ``catalogue_product.search_vector`` current.
+
+The same design as the directory's (tenant_apps.directory.search.sql): triggers, so
+that services, the admin, the demo seeding and raw SQL all keep the vector current.
+The vector holds every language's title and description, so a buyer finds a product
+whatever language they type in; folding and weighting reuse the directory's functions.
+"""
+
+from tenant_apps.directory.search.sql import has_extension
+
+PRODUCT_TRIGGER_FUNCTION = """
+CREATE OR REPLACE FUNCTION public.comptoir_product_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.search_vector := public.comptoir_weighted_vector(
+    public.comptoir_fold(concat_ws(' ', NEW.title,
+      (SELECT string_agg(t.title, ' ') FROM catalogue_producttranslation t WHERE t.product_id = NEW.id))),
+    public.comptoir_fold(concat_ws(' ',
+      (SELECT c.name FROM directory_company c WHERE c.id = NEW.company_id),
+      (SELECT string_agg(concat_ws(' ', v.name, v.name_en), ' ') FROM catalogue_product_verticals pv
+         JOIN catalogue_vertical v ON v.id = pv.vertical_id WHERE pv.product_id = NEW.id),
+      (SELECT string_agg(concat_ws(' ', c.name, c.name_en), ' ') FROM catalogue_product_certifications pc
+         JOIN catalogue_certification c ON c.id = pc.certification_id WHERE pc.product_id = NEW.id),
+      NEW.hs_code)),
+    public.comptoir_fold(concat_ws(' ', NEW.description,
+      (SELECT string_agg(t.description, ' ') FROM catalogue_producttranslation t WHERE t.product_id = NEW.id),
+      (SELECT string_agg(concat_ws(' ', s ->> 'name', s ->> 'value'), ' ')
+         FROM jsonb_array_elements(CASE WHEN jsonb_typeof(NEW.specifications) = 'array'
+                                        THEN NEW.specifications ELSE '[]'::jsonb END) s))));
+  RETURN NEW;
+END $$
+"""
+
+# Translations, links and renames touch the product row, whose BEFORE UPDATE trigger recomputes.
+TOUCH_FUNCTION = """
+CREATE OR REPLACE FUNCTION public.comptoir_touch_product_search_vectors() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE row_data record;
+BEGIN
+  IF TG_OP = 'DELETE' THEN row_data := OLD; ELSE row_data := NEW; END IF;
+  IF TG_TABLE_NAME IN ('catalogue_producttranslation', 'catalogue_product_verticals', 'catalogue_product_certifications') THEN
+    UPDATE catalogue_product SET search_vector = NULL WHERE id = row_data.product_id;
+  ELSIF TG_TABLE_NAME = 'catalogue_vertical' THEN
+    UPDATE catalogue_product SET search_vector = NULL
+      WHERE id IN (SELECT product_id FROM catalogue_product_verticals WHERE vertical_id = row_data.id);
+  ELSIF TG_TABLE_NAME = 'catalogue_certification' THEN
+    UPDATE catalogue_product SET search_vector = NULL
+      WHERE id IN (SELECT product_id FROM catalogue_product_certifications WHERE certification_id = row_data.id);
+  ELSIF TG_TABLE_NAME = 'directory_company' THEN
+    UPDATE catalogue_product SET search_vector = NULL WHERE company_id = row_data.id;
+  END IF;
+  RETURN NULL;
+END $$
+"""
+
+TRIGGERS = """
+CREATE TRIGGER product_search_vector BEFORE INSERT OR UPDATE ON catalogue_product
+  FOR EACH ROW EXECUTE FUNCTION public.comptoir_product_search_vector();
+CREATE TRIGGER product_translation_search_vector AFTER INSERT OR UPDATE OR DELETE ON catalogue_producttranslation
+  FOR EACH ROW EXECUTE FUNCTION public.comptoir_touch_product_search_vectors();
+CREATE TRIGGER product_verticals_search_vector AFTER INSERT OR DELETE ON catalogue_product_verticals
+  FOR EACH ROW EXECUTE FUNCTION public.comptoir_touch_product_search_vectors();
+CREATE TRIGGER product_certifications_search_vector AFTER INSERT OR DELETE ON catalogue_product_certifications
+  FOR EACH ROW EXECUTE FUNCTION public.comptoir_touch_product_search_vectors();
+CREATE TRIGGER vertical_product_search_vector AFTER UPDATE OF name, name_en ON catalogue_vertical
+  FOR EACH ROW EXECUTE FUNCTION public.comptoir_touch_product_search_vectors();
+CREATE TRIGGER certification_product_search_vector AFTER UPDATE OF name, name_en ON catalogue_certification
+  FOR EACH ROW EXECUTE FUNCTION public.comptoir_touch_product_search_vectors();
+CREATE TRIGGER company_product_search_vector AFTER UPDATE OF name ON directory_company
+  FOR EACH ROW EXECUTE FUNCTION public.comptoir_touch_product_search_vectors();
+CREATE INDEX product_title_sort ON catalogue_product (title, id);
+ALTER TABLE catalogue_product ADD COLUMN IF NOT EXISTS search_name text
+  GENERATED ALWAYS AS (public.comptoir_fold(title)) STORED;
+"""
+
+TRIGRAM_INDEX = """
+CREATE INDEX IF NOT EXISTS product_title_trigram ON catalogue_product USING gin (search_name public.gin_trgm_ops);
+"""
+
+DROP = """
+DROP TRIGGER IF EXISTS product_search_vector ON catalogue_product;
+DROP TRIGGER IF EXISTS product_translation_search_vector ON catalogue_producttranslation;
+DROP TRIGGER IF EXISTS product_verticals_search_vector ON catalogue_product_verticals;
+DROP TRIGGER IF EXISTS product_certifications_search_vector ON catalogue_product_certifications;
+DROP TRIGGER IF EXISTS vertical_product_search_vector ON catalogue_vertical;
+DROP TRIGGER IF EXISTS certification_product_search_vector ON catalogue_certification;
+DROP TRIGGER IF EXISTS company_product_search_vector ON directory_company;
+DROP INDEX IF EXISTS product_title_sort;
+DROP INDEX IF EXISTS product_title_trigram;
+ALTER TABLE catalogue_product DROP COLUMN IF EXISTS search_name;
+"""
+
+
+def install(cursor) -> None:
+    """Create the catalogue's search objects in the current schema."""
+    for statement in (PRODUCT_TRIGGER_FUNCTION, TOUCH_FUNCTION, TRIGGERS):
+        cursor.execute(statement)
+    if has_extension(cursor, "pg_trgm"):
+        cursor.execute(TRIGRAM_INDEX)

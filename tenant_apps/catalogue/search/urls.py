@@ -1,0 +1,7 @@
+from django.urls import path
+
+from tenant_apps.catalogue.search import views
+
+search_urlpatterns = [
+    path("", views.product_search, name="product-search"),
+]

@@ -1,0 +1,39 @@
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from tenant_apps.catalogue import selectors as catalogue_selectors
+from tenant_apps.catalogue.buyers.services import needs_profile
+from tenant_apps.catalogue.models import Certification, Vertical
+from tenant_apps.catalogue.search import forms, selectors
+from tenant_apps.catalogue.views import browsing
+from tenant_apps.directory.search.facets import facet_groups
+
+PAGE_SIZE = 24
+
+
+@browsing
+@require_GET
+def product_search(request):
+    verticals = list(Vertical.objects.order_by("position", "name"))
+    form = forms.ProductSearchForm(request.GET, verticals=verticals,
+                                   certifications=Certification.objects.order_by("position", "name"))
+    form.is_valid()
+    criteria = form.criteria()
+    languages = catalogue_selectors.reading_languages(request.tenant)
+    page = Paginator(selectors.search(criteria, languages=languages), PAGE_SIZE).get_page(request.GET.get("page"))
+    products = list(page.object_list)
+    saved = catalogue_selectors.saved_product_ids(request.user, [product.pk for product in products])
+    context = {
+        "form": form,
+        "page": page,
+        "cards": [(product, catalogue_selectors.product_text(product, languages), product.pk in saved) for product in products],
+        "facets": facet_groups(form, selectors.facet_counts(criteria)),
+        "criteria": criteria,
+        # Results sit inside the search form, and forms cannot nest: saving is on each product's page.
+        "can_save": False,
+        "needs_buyer_profile": needs_profile(request.user, request.tenant),
+    }
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "catalogue/search/_results.html", context)
+    return render(request, "catalogue/search/product_search.html", context)

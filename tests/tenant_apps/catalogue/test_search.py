@@ -1,0 +1,149 @@
+"""Catalogue search: French and English full text, facets and their counts, sorting, paging."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_tenants.utils import tenant_context
+
+from tenant_apps.catalogue.models import Certification
+from tenant_apps.catalogue.search.selectors import Criteria, facet_counts, search
+from tests.tenant_apps.catalogue.conftest import make_product, make_vertical
+
+
+@pytest.fixture
+def catalogue(in_beta, seller, other_seller):
+    tools = make_vertical("Machines-outils", "Machine tools")
+    medical = make_vertical("Dispositifs médicaux", "Medical devices")
+    ce = Certification.objects.create(name="Marquage CE", name_en="CE marking", slug="ce")
+    iso = Certification.objects.create(name="ISO 13485", slug="iso-13485")
+    products = {
+        "mill": make_product(seller.company, title="Fraiseuses à commande numérique", description="Précision élevée.",
+                             verticals=[tools], countries_served=["DE", "US"], hs_code="845961",
+                             english=("CNC milling machines", "High precision machining.")),
+        "lathe": make_product(seller.company, title="Tour multibroche", description="Décolletage de grande série.",
+                              verticals=[tools], countries_served=["DE"]),
+        "patch": make_product(other_seller.company, title="Patch ECG sans fil", description="Télésurveillance cardiaque.",
+                              verticals=[medical], countries_served=["SE", "US"], kind="product"),
+        "draft": make_product(other_seller.company, title="Fraiseuse prototype", published=False, verticals=[tools]),
+        "service": make_product(other_seller.company, title="Maintenance de machines-outils", kind="service",
+                                description="Révision de broches.", verticals=[tools], countries_served=["US"]),
+    }
+    products["mill"].certifications.set([ce])
+    products["patch"].certifications.set([ce, iso])
+    return {"products": products, "tools": tools, "medical": medical, "ce": ce, "iso": iso}
+
+
+def _titles(criteria, languages=("en",)):
+    return {product.title for product in search(criteria, languages=list(languages))}
+
+
+@pytest.mark.parametrize("query", ["precision", "PRÉCISION", "fraiseuse", "fraiseuses", "commande numerique",
+                                   "milling", "machine", "machining", "8459", "fraise"])
+def test_text_matches_accents_stemming_and_both_languages(catalogue, query):
+    assert "Fraiseuses à commande numérique" in _titles(Criteria(q=query))
+
+
+def test_drafts_and_other_words_do_not_match(catalogue):
+    assert _titles(Criteria(q="fraiseuse")) == {"Fraiseuses à commande numérique"}
+    assert _titles(Criteria(q="ecg")) == {"Patch ECG sans fil"}
+    assert _titles(Criteria(q="turbine")) == set()
+
+
+def test_filters_combine_and_facets_count_the_other_filters(catalogue):
+    tools, ce = catalogue["tools"], catalogue["ce"]
+    criteria = Criteria(filters={"vertical": [tools.pk], "country": ["US"]})
+    assert _titles(criteria) == {"Fraiseuses à commande numérique", "Maintenance de machines-outils"}
+    counts = facet_counts(criteria)
+    # Vertical counts ignore the vertical filter (US only): mill, service and the patch.
+    assert counts["vertical"] == {str(tools.pk): 2, str(catalogue["medical"].pk): 1}
+    # Country counts ignore the country filter (tools only): DE for mill and lathe, US for mill and service.
+    assert counts["country"] == {"DE": 2, "US": 2}
+    assert counts["certification"] == {str(ce.pk): 1}
+    assert counts["kind"] == {"product": 1, "service": 1}
+    assert _titles(Criteria(filters={"certification": [catalogue["iso"].pk]})) == {"Patch ECG sans fil"}
+    assert _titles(Criteria(filters={"kind": ["service"]})) == {"Maintenance de machines-outils"}
+
+
+def test_counts_follow_the_text_query(catalogue):
+    counts = facet_counts(Criteria(q="machines"))
+    # The lathe matches by its vertical, "Machines-outils".
+    assert counts["vertical"] == {str(catalogue["tools"].pk): 3}
+
+
+def test_sorting_by_title_newest_and_relevance(catalogue):
+    by_title = [product.title for product in search(Criteria(sort="title"), languages=["en"])]
+    assert by_title == sorted(by_title)
+    newest = [product.title for product in search(Criteria(sort="newest"), languages=["en"])]
+    assert newest[0] == "Maintenance de machines-outils"
+    relevant = list(search(Criteria(q="fraiseuses numerique"), languages=["en"]))
+    assert relevant[0].title == "Fraiseuses à commande numérique"
+
+
+def test_search_page_with_shareable_filters_and_counts(beta, catalogue):
+    client = beta.client(beta.members["buyer"])
+    response = client.get("/catalogue/", {"q": "machines", "vertical": catalogue["tools"].pk, "country": "US"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "CNC milling machines" in html  # the English title for an English reader
+    assert "Maintenance de machines-outils" in html and "Tour multibroche" not in html
+    assert f'name="vertical" value="{catalogue["tools"].pk}"' in html and "checked" in html
+    assert "Machine tools <span class=\"facet__count\">(2)</span>" in html
+
+
+def test_htmx_gets_only_the_results(beta, catalogue):
+    response = beta.client(beta.members["buyer"]).get("/catalogue/", {"q": "ecg"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="catalogue-results"') and "<html" not in html
+    assert "Patch ECG sans fil" in html
+
+
+@pytest.mark.parametrize("parameter", ["q", "sort", "vertical", "country", "certification", "kind", "page"])
+def test_hostile_parameters_are_harmless(beta, catalogue, parameter):
+    client = beta.client(beta.members["buyer"])
+    for value in ["1' OR '1'='1", "1; DROP TABLE catalogue_product; --", "') UNION SELECT password FROM accounts_user --",
+                  "<script>alert(1)</script>", "&&!!:*|"]:
+        response = client.get("/catalogue/", {parameter: value})
+        assert response.status_code == 200
+        assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def test_another_programmes_products_never_appear(alpha, beta, catalogue):
+    response = alpha.client(alpha.members["buyer"]).get("/catalogue/", {"q": "fraiseuses"})
+    assert response.status_code == 200 and "Fraiseuses" not in response.content.decode()
+
+
+def test_pages_of_results(beta, seller):
+    with tenant_context(beta.tenant):
+        vertical = make_vertical()
+        for number in range(30):
+            make_product(seller.company, title=f"Pièce {number:02d}", verticals=[vertical])
+    client = beta.client(beta.members["buyer"])
+    first = client.get("/catalogue/", {"sort": "title"}).content.decode()
+    assert "30 results" in first and "Pièce 00" in first and "Pièce 29" not in first and "Page 1 of 2" in first
+    second = client.get("/catalogue/", {"sort": "title", "page": 2}).content.decode()
+    assert "Pièce 29" in second and "Pièce 00" not in second
+
+
+def _queries(client, path, params=None) -> int:
+    client.get(path, params)
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(path, params)
+    assert response.status_code == 200
+    return len(context)
+
+
+def test_search_page_queries_do_not_grow_with_products(beta, seller):
+    with tenant_context(beta.tenant):
+        vertical = make_vertical()
+        ce = Certification.objects.create(name="CE", slug="ce")
+        make_product(seller.company, title="Premier", verticals=[vertical], english=("First", ""))
+    client = beta.client(beta.members["buyer"])
+    before = _queries(client, "/catalogue/", {"q": "premier"})
+    plain_before = _queries(client, "/catalogue/")
+    with tenant_context(beta.tenant):
+        for number in range(20):
+            product = make_product(seller.company, title=f"Premier modèle {number}", verticals=[vertical],
+                                   english=(f"First model {number}", ""), countries_served=["DE", "US"])
+            product.certifications.set([ce])
+    assert _queries(client, "/catalogue/", {"q": "premier"}) == before
+    assert _queries(client, "/catalogue/") == plain_before <= 18
