@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -72,6 +73,8 @@ SHARED_APPS = [
     "shared_apps.access",
     "shared_apps.api",
     "shared_apps.billing",
+    "shared_apps.finance",
+    "django_filters",
     "themes",
     "platform_core",
 ]
@@ -446,6 +449,14 @@ CLAMD_PORT = env.int("CLAMD_PORT", default=3310)
 CLAMD_TIMEOUT = env.float("CLAMD_TIMEOUT", default=30.0)
 DATA_EXPORT_MAX_AGE = env.int("DATA_EXPORT_MAX_AGE", default=48 * 3600)
 
+# --- Finance (reconciliation) -----------------------------------------------------------
+# Each run compares this many days back to now; the nightly run starts at this hour (TIME_ZONE).
+FINANCE_RECONCILIATION_DAYS = env.int("FINANCE_RECONCILIATION_DAYS", default=35)
+FINANCE_RECONCILIATION_HOUR = env.int("FINANCE_RECONCILIATION_HOUR", default=3)
+CELERY_BEAT_SCHEDULE["finance-nightly-reconciliation"] = {
+    "task": "finance.reconcile_all", "schedule": crontab(hour=FINANCE_RECONCILIATION_HOUR, minute=15),
+}
+
 # --- Content-Security-Policy and Permissions-Policy -------------------------------------
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -468,6 +479,20 @@ PERMISSIONS_POLICY = {
     for feature in ("accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope",
                     "magnetometer", "microphone", "midi", "payment", "usb")
 }
+
+# --- Billing (Stripe) -------------------------------------------------------------------
+# Without a secret key, card payments are hidden and sellers pay by invoice and transfer.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+# The signing secret (whsec_…) of the webhook endpoint registered in Stripe's dashboard.
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# Only changed to point the official library at a local Stripe-compatible server in tests.
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
+STRIPE_TIMEOUT_SECONDS = env.int("STRIPE_TIMEOUT_SECONDS", default=20)
+# A failing webhook handler is retried with backoff this many times before staying "failed".
+STRIPE_WEBHOOK_MAX_ATTEMPTS = env.int("STRIPE_WEBHOOK_MAX_ATTEMPTS", default=8)
+# The country the platform charges VAT from: EU businesses elsewhere with a VAT number
+# are invoiced without VAT (reverse charge).
+BILLING_HOME_COUNTRY = env.str("BILLING_HOME_COUNTRY", default="FR")
 
 # --- Logging and error reporting ------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

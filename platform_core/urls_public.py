@@ -1,4 +1,4 @@
-"""The platform's own host: landing page, operators' console, operators' sign-in."""
+"""The platform's own host: landing page, operators' console, finance pages, their sign-in."""
 
 from django.urls import include, path
 
@@ -8,6 +8,7 @@ from platform_core.urls_common import urlpatterns as common
 from shared_apps.account_security.urls import public_urlpatterns as account_security_urls
 from shared_apps.accounts.urls import public_urlpatterns as account_urls
 from shared_apps.audit.urls import console_urlpatterns as audit_console_urls
+from shared_apps.finance.urls import console_urlpatterns as finance_staff_urls
 
 urlpatterns = [
     *common,
@@ -17,5 +18,7 @@ urlpatterns = [
     path("accounts/", include((account_urls, "accounts"))),
     path("accounts/", include((account_security_urls, "account_security"))),
     path("console/audit/", include((audit_console_urls, "audit"))),
+    path("console/finance-staff/", include((finance_staff_urls, "finance-staff"))),
     path("console/", include("shared_apps.operators.urls")),
+    path("finance/", include("shared_apps.finance.urls")),
 ]
