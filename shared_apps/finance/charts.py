@@ -105,11 +105,12 @@ def bar_chart(*, chart_id: str, title: str, description: str, categories: list[s
     chart.ticks = [Tick(y=y_of(value), label=_axis_label(value, currency, whole=whole))
                    for value in range(bottom, top + 1, step)]
     slot = plot_width / max(len(categories), 1)
-    bar_width = slot * 0.7 / max(len(series), 1)
-    # Every label when there is room, else every second or third, so they never overlap.
-    every = max(1, math.ceil(len(categories) / 12))
+    bar_width = min(slot * 0.7 / max(len(series), 1), 56)
+    group_width = bar_width * max(len(series), 1)
+    # Six labels at most along the axis, so they never overlap; the table has them all.
+    every = max(1, math.ceil(len(categories) / 6))
     for position, label in enumerate(categories):
-        left = LEFT + position * slot + slot * 0.15
+        left = LEFT + position * slot + (slot - group_width) / 2
         if position % every == 0:
             chart.categories.append(Category(x=round(LEFT + position * slot + slot / 2, 2), label=label))
         for index, line in enumerate(series):
