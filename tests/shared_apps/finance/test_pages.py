@@ -400,3 +400,14 @@ def test_the_billing_summary_follows_the_role_matrix(alpha):
                                                 if p != "billing.summary"]
     alpha.tenant.save(update_fields=["role_matrix"])
     assert alpha.client(admin).get("/manage/finance/").status_code == 403
+
+
+def test_the_demo_has_finance_staff_who_receive_codes_by_email(db, programmes):
+    from django_otp.plugins.otp_email.models import EmailDevice
+
+    from platform_core.demo import FINANCE_EMAIL, _demo_finance_staff
+
+    _demo_finance_staff()
+    _demo_finance_staff()
+    role = PlatformRole.objects.get(user__email=FINANCE_EMAIL)
+    assert role.role == "finance" and EmailDevice.objects.filter(user=role.user, confirmed=True).count() == 1
