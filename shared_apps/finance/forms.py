@@ -55,10 +55,20 @@ class ReportForm(DateRangeForm):
     until = forms.DateField(label=_("Until"), required=False, widget=DATE_INPUT)
     currency = forms.ChoiceField(label=_("Currency of the charts"), required=False)
 
+    MAX_MONTHS = 60
+
     def __init__(self, *args, currencies: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.currencies = currencies
         self.fields["currency"].choices = [(code, code) for code in currencies] or [("", "—")]
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until") or timezone.localdate()
+        if since and (until.year - since.year) * 12 + until.month - since.month >= self.MAX_MONTHS:
+            self.add_error("since", _("Choose a period of five years at most."))
+            data.pop("since", None)
+        return data
 
     def period(self) -> tuple[date, date, str]:
         """The chosen period (the last twelve months by default) and chart currency."""

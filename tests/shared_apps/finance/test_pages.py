@@ -301,6 +301,7 @@ def test_reports_draw_accessible_charts_with_their_data_tables(finance_client, a
 
     response = finance_client.get("/finance/reports/", {"currency": "EUR"})
     page = response.content.decode()
+    assert response.status_code == 200 and response.context["currency"] == "EUR"
     assert page.count('role="img"') == 2 and 'aria-labelledby="revenue-chart-title revenue-chart-desc"' in page
     assert "<title id=\"revenue-chart-title\">Revenue per month (EUR)</title>" in page
     assert "The highest is 120.00 EUR" in page
@@ -317,12 +318,17 @@ def test_reports_refuse_a_bad_period_without_failing(finance_client):
     response = finance_client.get("/finance/reports/", {"since": "2026-05-01", "until": "2026-01-01"})
     assert response.status_code == 400
     assert "The end date must not be before the start date." in response.content.decode()
+    too_long = finance_client.get("/finance/reports/", {"since": "0001-01-01", "currency": "EUR"})
+    assert too_long.status_code == 400 and "five years at most" in too_long.content.decode()
+    assert len(too_long.context["revenue_rows"]) == 12
 
 
 def test_reports_in_french(finance_client, alpha_books):
     alpha_books.pay_by_transfer(alpha_books.invoice(account=alpha_books.account(), gross=123_456), reference="V")
     finance_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
-    page = finance_client.get("/finance/reports/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    response = finance_client.get("/finance/reports/", HTTP_ACCEPT_LANGUAGE="fr")
+    page = response.content.decode()
+    assert response.status_code == 200
     assert "Chiffre d’affaires par mois" in page or "Chiffre d'affaires par mois" in page
     assert "1\xa0234,56 EUR" in page
 
