@@ -76,6 +76,7 @@ PROGRAMMES = {
 }
 
 OPERATOR_EMAIL = "operator@comptoir.localhost"
+FINANCE_EMAIL = "finance@comptoir.localhost"
 
 
 def _email(name: str, slug: str) -> str:
@@ -87,7 +88,7 @@ def _email(name: str, slug: str) -> str:
 
 
 def demo_accounts() -> list[tuple[str, str, str]]:
-    rows = [("localhost", "operator", OPERATOR_EMAIL)]
+    rows = [("localhost", "operator", OPERATOR_EMAIL), ("localhost", "finance staff", FINANCE_EMAIL)]
     for slug, spec in PROGRAMMES.items():
         seen = set()
         for role, name, _org in spec["people"]:
@@ -115,6 +116,7 @@ def _second_factor_by_email(user: User) -> None:
 @transaction.atomic
 def seed_demo(*, domain_suffix: str = "localhost") -> list[Tenant]:
     _second_factor_by_email(_person(OPERATOR_EMAIL, "Opératrice Comptoir", is_staff=True))
+    _demo_finance_staff()
     tenants = []
     for slug, spec in PROGRAMMES.items():
         tenant = Tenant.objects.filter(slug=slug).first()
@@ -139,6 +141,14 @@ def seed_demo(*, domain_suffix: str = "localhost") -> list[Tenant]:
             seed_catalogue(tenant, slug, people)
         tenants.append(tenant)
     return tenants
+
+
+def _demo_finance_staff() -> None:
+    from shared_apps.finance.models import PlatformRole
+
+    user = _person(FINANCE_EMAIL, "Florence Comptable")
+    PlatformRole.objects.get_or_create(user=user, role=PlatformRole.Role.FINANCE)
+    _second_factor_by_email(user)
 
 
 def _welcome(tenant: Tenant) -> None:

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -72,6 +73,8 @@ SHARED_APPS = [
     "shared_apps.access",
     "shared_apps.api",
     "shared_apps.billing",
+    "shared_apps.finance",
+    "django_filters",
     "themes",
     "platform_core",
 ]
@@ -447,6 +450,14 @@ CLAMD_HOST = env.str("CLAMD_HOST", default="")
 CLAMD_PORT = env.int("CLAMD_PORT", default=3310)
 CLAMD_TIMEOUT = env.float("CLAMD_TIMEOUT", default=30.0)
 DATA_EXPORT_MAX_AGE = env.int("DATA_EXPORT_MAX_AGE", default=48 * 3600)
+
+# --- Finance (reconciliation) -----------------------------------------------------------
+# Each run compares this many days back to now; the nightly run starts at this hour (TIME_ZONE).
+FINANCE_RECONCILIATION_DAYS = env.int("FINANCE_RECONCILIATION_DAYS", default=35)
+FINANCE_RECONCILIATION_HOUR = env.int("FINANCE_RECONCILIATION_HOUR", default=3)
+CELERY_BEAT_SCHEDULE["finance-nightly-reconciliation"] = {
+    "task": "finance.reconcile_all", "schedule": crontab(hour=FINANCE_RECONCILIATION_HOUR, minute=15),
+}
 
 # --- Content-Security-Policy and Permissions-Policy -------------------------------------
 CONTENT_SECURITY_POLICY = {

@@ -1,4 +1,4 @@
-"""The platform's own host: landing page, operators' console, operators' sign-in."""
+"""The platform's own host: landing page, operators' console, finance pages, their sign-in."""
 
 from django.urls import include, path
 
@@ -10,6 +10,7 @@ from shared_apps.accounts.urls import public_urlpatterns as account_urls
 from shared_apps.audit.urls import console_urlpatterns as audit_console_urls
 from shared_apps.billing.urls import console_urlpatterns as billing_console_urls
 from shared_apps.billing.urls import webhook_urlpatterns as billing_webhook_urls
+from shared_apps.finance.urls import console_urlpatterns as finance_staff_urls
 
 urlpatterns = [
     *common,
@@ -21,5 +22,7 @@ urlpatterns = [
     path("console/audit/", include((audit_console_urls, "audit"))),
     path("console/billing/", include((billing_console_urls, "billing-console"))),
     path("billing/", include((billing_webhook_urls, "billing-webhooks"))),
+    path("console/finance-staff/", include((finance_staff_urls, "finance-staff"))),
     path("console/", include("shared_apps.operators.urls")),
+    path("finance/", include("shared_apps.finance.urls")),
 ]

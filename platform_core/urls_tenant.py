@@ -5,6 +5,7 @@ from django.urls import include, path
 from platform_core.urls_common import handler400, handler403, handler404, handler500  # noqa: F401
 from platform_core.urls_common import urlpatterns as common
 from shared_apps.billing.urls import manage_urlpatterns as billing_manage_urls
+from shared_apps.finance.urls import manage_urlpatterns as finance_summary_urls
 
 urlpatterns = [
     *common,
@@ -20,6 +21,7 @@ urlpatterns = [
     path("", include("tenant_apps.verification.urls")),
     path("manage/sectors/", include("tenant_apps.directory.urls_sectors")),
     path("manage/billing/", include((billing_manage_urls, "billing-admin"))),
+    path("manage/finance/", include((finance_summary_urls, "finance-summary"))),
     path("manage/", include("tenants.urls")),
     path("api/", include("shared_apps.api.urls")),
     path("notifications/", include("tenant_apps.notifications.urls")),

@@ -59,6 +59,7 @@ PERMISSIONS = {
     "members.import": _("Import companies and their representatives from a spreadsheet"),
     "settings.view": _("See the programme's settings"),
     "settings.change": _("Change branding, languages, modules, roles and KPIs"),
+    "billing.summary": _("See the programme's billing summary: revenue, outstanding and overdue amounts"),
     "directory.view": _("Search the directory"),
     "directory.moderate": _("Moderate directory content"),
     "directory.export": _("Download the directory as a spreadsheet"),

@@ -78,6 +78,8 @@ TENANT_PAGES = [
     ("/directory/?q=x&country=SN&sort=name", "get", "directory.view"),
     ("/directory/settings/", "get", "settings.change"),
     ("/directory/settings/", "post", "settings.change"),
+    ("/manage/finance/", "get", "billing.summary"),
+    ("/manage/finance/?since=2026-01-01&until=2026-12-31", "get", "billing.summary"),
 ]
 ACTORS = [*catalog.ROLES, "anonymous", "admin_of_other_tenant", "operator"]
 

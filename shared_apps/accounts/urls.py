@@ -19,7 +19,7 @@ urlpatterns = [
     path("members/<int:pk>/remove/", views.remove_member, name="member-remove"),
 ]
 
-# The platform's host has operators only: they sign in and out, nothing else.
+# The platform's host has operators and finance staff only: they sign in and out, nothing else.
 public_urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),
     path("sign-out/", views.SignOutView.as_view(), name="sign-out"),

@@ -29,7 +29,11 @@ class SignInView(SecondFactorSignInMixin, auth_views.LoginView):
 
     def get_default_redirect_url(self):
         if self.request.tenant.is_public:
-            return resolve_url("operators:console" if self.request.user.is_staff else "landing")
+            from shared_apps.finance.roles import is_finance_staff
+
+            if self.request.user.is_staff:
+                return resolve_url("operators:console")
+            return resolve_url("finance:overview" if is_finance_staff(self.request.user) else "landing")
         return super().get_default_redirect_url()
 
     def get_context_data(self, **kwargs):

@@ -7,10 +7,10 @@ from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 from django.utils import timezone
 
 from shared_apps.audit.models import AuditEvent
-from shared_apps.audit.services import OPERATOR
+from shared_apps.audit.services import FINANCE, OPERATOR
 from tenants import catalog
 
-ELEVATED_ROLES = (catalog.TENANT_ADMIN, OPERATOR)
+ELEVATED_ROLES = (catalog.TENANT_ADMIN, OPERATOR, FINANCE)
 PERIODS = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}
 
 

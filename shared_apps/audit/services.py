@@ -17,6 +17,7 @@ from tenants import catalog
 logger = logging.getLogger(__name__)
 
 OPERATOR = "operator"
+FINANCE = "finance"
 
 
 def _jsonable(value):
@@ -33,9 +34,18 @@ def _role_of(actor, tenant) -> str:
     if actor is None:
         return ""
     if tenant is None:
-        return OPERATOR if actor.is_staff else ""
+        return _platform_role(actor)
     role = role_in(actor, tenant)
-    return role if role != catalog.VISITOR else (OPERATOR if actor.is_staff else "")
+    return role if role != catalog.VISITOR else _platform_role(actor)
+
+
+def _platform_role(actor) -> str:
+    """Operators, then finance staff (a platform role): both count as elevated privileges."""
+    from shared_apps.finance.roles import is_finance_staff
+
+    if actor.is_staff:
+        return OPERATOR
+    return FINANCE if is_finance_staff(actor) else ""
 
 
 def record(*, action: str, tenant=None, actor=None, target=None, target_type: str = "", target_id="",

@@ -45,11 +45,13 @@ class MfaError(Exception):
 
 
 def must_use_mfa(user, tenant) -> bool:
-    """Does the tenant's policy (or, on the platform host, operator status) demand a second factor?"""
+    """Does the tenant's policy (or, on the platform host, operator or finance status) demand a second factor?"""
     if user is None or not user.is_authenticated:
         return False
     if tenant is None or tenant.is_public:
-        return bool(user.is_staff and settings.MFA_REQUIRED_FOR_OPERATORS)
+        from shared_apps.finance.roles import is_finance_staff
+
+        return bool((user.is_staff or is_finance_staff(user)) and settings.MFA_REQUIRED_FOR_OPERATORS)
     return role_in(user, tenant) in tenant.mfa_required_roles
 
 
