@@ -82,6 +82,7 @@ TENANT_APPS = [
     "tenant_apps.verification",
     "tenant_apps.catalogue",
     "tenant_apps.analytics",
+    "tenant_apps.inquiries",
     "tenant_apps.home",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
