@@ -435,3 +435,11 @@ def test_the_erased_buyers_threads_stay_with_the_company_without_their_name(alph
         assert inquiry.buyer is None and inquiry.buyer_organisation == "" and inquiry.messages.count() == 1
     html = alpha.client(world.owner).get(f"/inquiries/{inquiry.pk}/").content.decode()
     assert "Erased account" in html and "A former member" in html
+
+
+def test_the_company_profile_offers_buyers_to_contact_the_company(alpha, world):
+    path = f"/directory/companies/{world.company.pk}/"
+    buyer = alpha.client(world.buyer).get(path).content.decode()
+    assert f'href="/inquiries/new/?company={world.company.pk}"' in buyer and "Contact this company" in buyer
+    for person in (world.owner, alpha.members["guest"]):
+        assert "/inquiries/new/" not in alpha.client(person).get(path).content.decode()
