@@ -251,8 +251,10 @@ def _thread_context(request, inquiry, side, **forms_given) -> dict:
     can_quote = is_company and inquiry.status in services.QUOTABLE
     status_choices = services.status_choices(inquiry, side)
     status_form = forms_given.get("status_form") or forms.StatusForm()
-    status_form.fields["status"].choices = [(value, label) for value, label in status_form.fields["status"].choices
-                                            if value in status_choices] or status_form.fields["status"].choices
+    # Offer only the moves allowed now; a refused submission is checked against all of them.
+    if not status_form.is_bound:
+        status_form.fields["status"].choices = [(value, label) for value, label in Status.choices
+                                                if value in status_choices]
     return {
         "inquiry": inquiry, "side": side, "is_company": is_company, "is_buyer": side == Side.BUYER, "own": own,
         "buyer_label": selectors.buyer_label(inquiry), "timeline": selectors.timeline(inquiry),
