@@ -171,13 +171,13 @@ def _check_trade_terms(kind: str, values: dict) -> dict:
         errors["destination_country"] = [_("Choose the country the goods go to.")]
     if kind == Kind.RFQ and not terms["incoterm"]:
         errors["incoterm"] = [_("Choose the Incoterm you want the price quoted in.")]
-    if terms["target_price"] is not None:
+    if terms["target_price"] is None:
+        terms["currency"] = ""  # a currency alone says nothing
+    else:
         if terms["target_price"] <= 0:
             errors["target_price"] = [_("The target price must be more than zero.")]
         if not terms["currency"]:
             errors["currency"] = [_("Choose the currency of the target price.")]
-    elif terms["currency"] and kind == Kind.ORDER:
-        terms["currency"] = ""
     if terms["deadline"] is not None and terms["deadline"] < timezone.localdate():
         errors["deadline"] = [_("This date is in the past.")]
     if errors:
