@@ -96,10 +96,11 @@ def _threads(ahmed, ingrid, products) -> None:
                           body="Yes, class IIa under the MDR. The app is in English; Swedish is planned for spring.")
     _backdate(answered, days=6, answer_hours=20)
 
-    services.create_inquiry(
+    waiting = services.create_inquiry(
         buyer=ahmed, company=agri.company, product=agri, kind="order", subject="Order: 40 sensor kits",
         body="Please confirm availability and lead time for 40 kits delivered to Al Ain.", buyer_country="AE",
         buyer_organisation="Gulf Industrial Trading", quantity=Decimal(40), unit="sets", destination_country="AE")
+    _backdate(waiting, days=1, answer_hours=1)
 
     quoted = services.create_inquiry(
         buyer=ingrid, company=aero.company, product=aero, kind="rfq", subject="Fairing panels for a drone programme",
@@ -121,6 +122,7 @@ def _threads(ahmed, ingrid, products) -> None:
 
 def _backdate(inquiry, *, days: int, answer_hours: int) -> None:
     """Spread a thread over past days, a step every ``answer_hours``, so inboxes and statistics look lived in."""
+    from tenant_apps.analytics.models import Event
     from tenant_apps.inquiries.models import HistoryEntry, Inquiry, Message, Quote
 
     start = timezone.now() - timedelta(days=days)
@@ -132,10 +134,14 @@ def _backdate(inquiry, *, days: int, answer_hours: int) -> None:
 
     for index, row in enumerate(steps):
         type(row).objects.filter(pk=row.pk).update(created_at=moment(index))
+    def after_step(when):
+        # Whatever followed a step keeps it company, a minute later.
+        return moment(max(sum(1 for step in steps if step.created_at <= when) - 1, 0)) + timedelta(minutes=1)
+
     for entry in HistoryEntry.objects.filter(inquiry=inquiry):
-        # The step this entry followed keeps it company, a minute later.
-        index = max(sum(1 for step in steps if step.created_at <= entry.created_at) - 1, 0)
-        HistoryEntry.objects.filter(pk=entry.pk).update(created_at=moment(index) + timedelta(minutes=1))
+        HistoryEntry.objects.filter(pk=entry.pk).update(created_at=after_step(entry.created_at))
+    for event in Event.objects.filter(inquiry_id=inquiry.pk):
+        Event.objects.filter(pk=event.pk).update(occurred_at=after_step(event.occurred_at))
     answered = Inquiry.objects.get(pk=inquiry.pk).first_response_at is not None
     Inquiry.objects.filter(pk=inquiry.pk).update(
         created_at=start, last_activity_at=moment(len(steps) - 1) + timedelta(minutes=1),

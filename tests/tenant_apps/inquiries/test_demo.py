@@ -3,6 +3,7 @@
 from django_tenants.utils import tenant_context
 
 from platform_core.demo_directory import seed_directory
+from tenant_apps.analytics.models import Event
 from tenant_apps.inquiries.demo import seed_inquiries
 from tenant_apps.inquiries.models import Inquiry
 from tenant_apps.inquiries.selectors import inquiry_stats
@@ -31,3 +32,5 @@ def test_demo_threads_are_seeded_once_in_various_states(beta):
         for inquiry in Inquiry.objects.all():
             assert inquiry.history.order_by("created_at", "pk").first().action == "created"
             assert inquiry.last_activity_at >= inquiry.created_at
+            events = Event.objects.filter(inquiry_id=inquiry.pk)
+            assert all(inquiry.created_at <= event.occurred_at <= inquiry.last_activity_at for event in events)
