@@ -61,6 +61,8 @@ SHARED_APPS = [
     "shared_apps.mfa",
     "shared_apps.account_sessions",
     "django_htmx",
+    # Installed for its translated country names (its catalogues load only for installed apps).
+    "django_countries",
     "rest_framework",
     # Only because dj-rest-auth imports its model; API tokens are shared_apps.api.ApiToken.
     "rest_framework.authtoken",
@@ -83,6 +85,8 @@ TENANT_APPS = [
     "tenant_apps.directory",
     "tenant_apps.verification",
     "tenant_apps.catalogue",
+    "tenant_apps.analytics",
+    "tenant_apps.inquiries",
     "tenant_apps.home",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]

@@ -29,4 +29,5 @@ urlpatterns = [
     path("billing/", include("shared_apps.billing.urls")),
     path("catalogue/", include("tenant_apps.catalogue.urls")),
     path("showroom/", include("tenant_apps.catalogue.showroom.urls")),
+    path("inquiries/", include("tenant_apps.inquiries.urls")),
 ]
