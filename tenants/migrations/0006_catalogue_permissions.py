@@ -4,7 +4,7 @@ from tenants.matrix_migrations import grant_to_existing_programmes
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tenants", "0004_profile_and_verification_permissions")]
+    dependencies = [("tenants", "0005_billing_permissions")]
 
     operations = [
         migrations.RunPython(

@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from platform_core.logging import ContextFilter, request_id_var, tenant_var
+from platform_core.logging import ContextFilter, request_id_var, tenant_var, user_id_var
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,12 +38,14 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 def test_log_records_carry_tenant_and_request_id():
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "hello", (), None)
-    tokens = tenant_var.set("alpha"), request_id_var.set("req-1")
+    # Set every variable: an earlier request in this thread leaves its own values behind.
+    tokens = tenant_var.set("alpha"), request_id_var.set("req-1"), user_id_var.set("-")
     try:
         ContextFilter().filter(record)
     finally:
         tenant_var.reset(tokens[0])
         request_id_var.reset(tokens[1])
+        user_id_var.reset(tokens[2])
     assert (record.tenant, record.request_id, record.user_id) == ("alpha", "req-1", "-")
 
 
