@@ -26,7 +26,7 @@ MODULES = {
     "support": _("Support"),
     "analytics": _("Activity analytics"),
     "billing": _("Paid seller accounts"),
-    "promotion": _("Promotion: featured items, banners, keywords, e-mail campaigns"),
+    "promotion": _("Promotion"),
 }
 
 # Roles every tenant has; a tenant may rename none of them but grants each what it wants.
