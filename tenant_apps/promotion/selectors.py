@@ -10,8 +10,10 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib.postgres.fields import ArrayField
 from django.core.cache import cache
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
@@ -225,9 +227,12 @@ def sponsored_boosts(query: str, now: datetime | None = None) -> dict[int, int]:
     terms = keywords.query_words(query)
     if not terms:
         return {}
+    # "Shares a word" (&&) lets the GIN index find the few candidates; "all its words" (<@) then
+    # decides on a cast copy: given to the index, <@ must also visit every empty array (a full scan).
     rows = (
-        SponsoredKeyword.objects.filter(running(_now(now)), terms__contained_by=terms,
-                                        product__status=Product.Status.PUBLISHED)
+        SponsoredKeyword.objects.alias(words=Cast("terms", ArrayField(TextField())))
+        .filter(running(_now(now)), terms__overlap=terms, words__contained_by=terms,
+                product__status=Product.Status.PUBLISHED)
         .values("product_id").annotate(weight=Max("weight"))
     )
     return {row["product_id"]: row["weight"] for row in rows}

@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
 from django.core.validators import URLValidator
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
@@ -538,6 +538,8 @@ def _deliver(campaign: Campaign, claimed: list[CampaignRecipient], *, tenant) ->
                       .values_list("user_id", flat=True))
     members = set(Membership.objects.for_tenant(tenant).filter(user_id__in=user_ids).values_list("user_id", flat=True))
     contents = {content.language: content for content in campaign.contents.all()}
+    # Every mail's unsubscribe link names the programme's primary domain: read it once.
+    prefetch_related_objects([tenant], "domains")
     sent = skipped = failed = 0
     # One SMTP session for the whole batch; a server that is down fails the first mail.
     mail_connection, is_open = get_connection(), False
