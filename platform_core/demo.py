@@ -14,6 +14,7 @@ from shared_apps.accounts import services as services_accounts
 from shared_apps.accounts.models import Membership, User
 from tenant_apps.catalogue.demo import seed_catalogue
 from tenant_apps.inquiries.demo import seed_inquiries
+from tenant_apps.promotion.demo import seed_promotion
 from tenants import catalog, services
 from tenants.models import Tenant
 
@@ -52,7 +53,7 @@ PROGRAMMES = {
         "theme": "showroom",
         "default_language": "en",
         "languages": ("en", "fr", "es", "de"),
-        "modules": ("catalogue", "showroom", "inquiries", "analytics", "billing", "directory"),
+        "modules": ("catalogue", "showroom", "inquiries", "analytics", "billing", "directory", "promotion"),
         "signup_roles": [catalog.BUYER, catalog.COMPANY_REP],
         "branding": {"primary_color": "#002654", "accent_color": "#b3121f", "background_color": "#ffffff",
                      "text_color": "#111827", "heading_font": "geometric", "body_font": "system-ui"},
@@ -140,6 +141,7 @@ def seed_demo(*, domain_suffix: str = "localhost") -> list[Tenant]:
         with schema_context(tenant.schema_name):
             seed_directory(tenant, slug, people)
             seed_catalogue(tenant, slug, people)
+            seed_promotion(tenant, slug, people)
         seed_inquiries(tenant, slug, people)
         tenants.append(tenant)
     return tenants

@@ -39,8 +39,13 @@ def send_branded_mail(*, tenant, to: str, template: str, context: dict, language
     deliver_mail.delay(to=to, subject=subject, text=text, html=html)
 
 
-@shared_task(name="platform_core.deliver_mail", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def deliver_mail(*, to: str, subject: str, text: str, html: str) -> None:
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[to])
+def build_mail(*, to: str, subject: str, text: str, html: str, headers: dict | None = None) -> EmailMultiAlternatives:
+    """The message ``deliver_mail`` sends; callers that send many (campaigns) reuse one connection."""
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[to], headers=headers or None)
     message.attach_alternative(html, "text/html")
-    message.send()
+    return message
+
+
+@shared_task(name="platform_core.deliver_mail", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def deliver_mail(*, to: str, subject: str, text: str, html: str, headers: dict | None = None) -> None:
+    build_mail(to=to, subject=subject, text=text, html=html, headers=headers).send()

@@ -87,6 +87,7 @@ TENANT_APPS = [
     "tenant_apps.catalogue",
     "tenant_apps.analytics",
     "tenant_apps.inquiries",
+    "tenant_apps.promotion",
     "tenant_apps.home",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -218,9 +219,14 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-audit-events": {"task": "audit.purge_expired_events", "schedule": 24 * 3600.0},
     "verification-expiries": {"task": "verification.process_expiries_all_tenants", "schedule": 6 * 3600.0},
     "billing-renewals-and-dunning": {"task": "billing.run_dunning_all_tenants", "schedule": 3600.0},
+    "promotion-tick": {"task": "promotion.tick_all_tenants", "schedule": 60.0},
 }
 # Hour (in TIME_ZONE) from which the daily notification digest goes out; beat checks hourly.
 NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=7)
+# E-mail campaigns leave in batches of this many mails, one batch per interval (seconds):
+# together they are each campaign's sending rate (default 100 a minute), however many workers run.
+PROMOTION_CAMPAIGN_BATCH_SIZE = env.int("PROMOTION_CAMPAIGN_BATCH_SIZE", default=100)
+PROMOTION_CAMPAIGN_BATCH_INTERVAL = env.int("PROMOTION_CAMPAIGN_BATCH_INTERVAL", default=60)
 
 # --- Identity -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

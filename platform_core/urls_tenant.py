@@ -30,4 +30,5 @@ urlpatterns = [
     path("catalogue/", include("tenant_apps.catalogue.urls")),
     path("showroom/", include("tenant_apps.catalogue.showroom.urls")),
     path("inquiries/", include("tenant_apps.inquiries.urls")),
+    path("promotion/", include("tenant_apps.promotion.urls")),
 ]

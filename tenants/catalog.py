@@ -26,6 +26,7 @@ MODULES = {
     "support": _("Support"),
     "analytics": _("Activity analytics"),
     "billing": _("Paid seller accounts"),
+    "promotion": _("Promotion"),
 }
 
 # Roles every tenant has; a tenant may rename none of them but grants each what it wants.
@@ -72,6 +73,8 @@ PERMISSIONS = {
     "showroom.edit": _("Compose the showroom page"),
     "inquiries.send": _("Send inquiries and requests for quotation"),
     "inquiries.answer": _("Answer inquiries for one's company"),
+    "promotion.manage": _("Run promotion: featured items, banners, sponsored keywords, e-mail campaigns, quotes"),
+    "promotion.request": _("Ask for a promotion quote for one's company"),
     "reports.view": _("See the programme's activity reports"),
     "audit.view": _("See the audit log and the report on elevated privileges"),
     "billing.subscribe": _("Choose one's company's paid plan, pay for it and see its invoices"),
@@ -90,11 +93,11 @@ DEFAULT_ROLE_MATRIX = {
     MODERATOR: sorted(
         {
             *_MEMBER_BASICS, "members.view", "directory.moderate", "directory.export", "verification.review",
-            "reports.view", "catalogue.moderate",
+            "reports.view", "catalogue.moderate", "promotion.manage",
         }
     ),
     COMPANY_REP: sorted({*_MEMBER_BASICS, "catalogue.edit_own", "inquiries.answer", "verification.request", "profiles.edit_own",
-                         "billing.subscribe"}),
+                         "billing.subscribe", "promotion.request"}),
     EXPERT: sorted({*_MEMBER_BASICS, "profiles.edit_own"}),
     BUYER: sorted({*_MEMBER_BASICS, "inquiries.send"}),
     GUEST: ["home.view", "dashboard.view", "notifications.view"],
