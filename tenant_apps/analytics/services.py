@@ -1,10 +1,45 @@
-"""Recording activity events. Modules call ``record_event``; nothing else writes events."""
+"""Recording activity events, and turning them into the roll-ups dashboards read.
+
+Modules call ``record_event``; nothing else writes events. ``refresh`` (a Celery beat
+task, every minute) re-aggregates today, and the days since the last run, into
+``DailyStat`` and ``InquiryFact``.
+"""
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from tenant_apps.analytics.models import Event
+from tenant_apps.analytics import sql, visitors
+from tenant_apps.analytics.models import DailyStat, Event, InquiryFact, RollupState, VisitorSalt
+
+logger = logging.getLogger(__name__)
+
+KINDS = frozenset(Event.Kind.values)
+# Events of the last minutes before a run may still be in flight when it reads: the day
+# before is re-aggregated once more during the first minutes after midnight.
+LATE_EVENTS_GRACE = timedelta(minutes=10)
+# Facts are refreshed for inquiries touched since the previous run, minus this margin.
+INQUIRY_MARGIN = timedelta(minutes=5)
+
+
+def _current_tenant():
+    tenant = getattr(connection, "tenant", None)
+    return tenant if tenant is not None and getattr(tenant, "schema_name", "public") != "public" else None
+
+
+def _consented(request, tenant) -> bool:
+    from shared_apps.privacy.consent import read_consent
+    from shared_apps.privacy.policy import privacy_settings
+
+    if not privacy_settings(tenant).analytics_requires_consent:
+        return True
+    state = getattr(request, "consent", None) or read_consent(request)
+    return bool(state.analytics)
 
 
 def record_event(
@@ -17,20 +52,124 @@ def record_event(
     user=None,
     value: int | None = None,
     metadata: dict | None = None,
-) -> Event:
+) -> Event | None:
     """Record one event of ``kind`` (an ``Event.Kind``) about a company, product or inquiry.
 
-    ``request`` (when given) supplies the signed-in user, the visitor and the country.
+    ``request`` (when given) supplies the signed-in user, the visitor's country and
+    daily hash. Returns None, having written nothing, when the programme does not use
+    the analytics module or the request comes from a bot. Where the programme asks for
+    consent and the visitor has not accepted audience measurement, the event is kept
+    without a visitor hash (it counts as a view, not as a visitor). Never raises on a
+    database error: a page must not fail because its visit could not be counted.
     """
-    if user is None and request is not None and request.user.is_authenticated:
-        user = request.user
-    return Event.objects.create(
-        kind=kind,
-        occurred_at=timezone.now(),
-        company_id=company_id,
-        product_id=product_id,
-        inquiry_id=inquiry_id,
-        user_id=user.pk if user is not None else None,
-        value=value,
-        metadata=metadata or {},
+    if kind not in KINDS:
+        raise ValueError(f"Unknown analytics event kind: {kind!r}")
+    tenant = _current_tenant()
+    if tenant is None or not tenant.has_module("analytics"):
+        return None
+    now = timezone.now()
+    visitor, country = "", ""
+    if request is not None:
+        if visitors.is_bot(request):
+            return None
+        if user is None and request.user.is_authenticated:
+            user = request.user
+        ip_address = visitors.request_ip(request)
+        country = visitors.country_of(ip_address)
+        if _consented(request, tenant):
+            identity = visitors.identity_of(request, user, ip_address)
+            visitor = visitors.visitor_hash(day=timezone.localdate(now), identity=identity)
+    event = Event(
+        kind=kind, occurred_at=now, company_id=company_id, product_id=product_id, inquiry_id=inquiry_id,
+        user_id=user.pk if user is not None and user.pk is not None else None, visitor=visitor, country=country,
+        value=value, metadata=metadata or {},
     )
+    try:
+        if connection.in_atomic_block:
+            # A savepoint, so a failed insert does not break the caller's transaction.
+            with transaction.atomic():
+                event.save(force_insert=True)
+        else:
+            event.save(force_insert=True)
+    except DatabaseError:
+        logger.exception("analytics event not recorded", extra={"tenant": tenant.schema_name, "kind": kind})
+        return None
+    return event
+
+
+# --- Roll-ups ---------------------------------------------------------------------------------
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The instants a local day starts and ends (the programme's TIME_ZONE)."""
+    zone = timezone.get_current_timezone()
+    return (timezone.make_aware(datetime.combine(day, time.min), zone),
+            timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min), zone))
+
+
+def rollup_day(day: date, *, until: datetime | None = None) -> int:
+    """Re-count ``day`` from the raw events (before ``until``), replacing its rows. Idempotent.
+
+    Returns the number of roll-up rows written. Call inside ``transaction.atomic``.
+    """
+    start, end = day_bounds(day)
+    if until is not None:
+        end = min(end, until)
+    DailyStat.objects.filter(day=day).delete()
+    if end <= start:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(sql.ROLLUP_DAY, {"day": day, "start": start, "end": end})
+        return cursor.rowcount
+
+
+def refresh_inquiry_facts(*, since: datetime | None, until: datetime) -> int:
+    """Rebuild the facts of the inquiries with events in [since, until); all of them when ``since`` is None."""
+    with connection.cursor() as cursor:
+        if since is None:
+            cursor.execute(sql.ALL_INQUIRIES)
+        else:
+            cursor.execute(sql.INQUIRIES_TOUCHED, {"since": since, "until": until})
+        ids = [row[0] for row in cursor.fetchall()]
+        if not ids:
+            return 0
+        cursor.execute(sql.REFRESH_INQUIRIES, {"ids": ids, "statuses": list(InquiryFact.Status.values)})
+        return cursor.rowcount
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    days: tuple[date, ...]
+    rows: int
+    inquiries: int
+    until: datetime
+
+
+def refresh(*, now: datetime | None = None, full: bool = False) -> RefreshResult:
+    """Bring the roll-ups of the current schema up to ``now``.
+
+    Re-aggregates today, every day since the previous run (all days with events on the
+    first run or when ``full``), and yesterday again just after midnight; refreshes the
+    facts of inquiries touched since the previous run. Dashboards add the events after
+    ``RollupState.rolled_up_until`` themselves, so they are live between two runs.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(sql.LOCK)
+        state, _created = RollupState.objects.select_for_update().get_or_create(pk=1)
+        previous = None if full else state.rolled_up_until
+        if previous is None:
+            first = Event.objects.order_by("occurred_at").values_list("occurred_at", flat=True).first()
+            start_day = timezone.localdate(first) if first is not None else today
+        else:
+            start_day = min(timezone.localdate(previous), today)
+            if now - day_bounds(today)[0] < LATE_EVENTS_GRACE:
+                start_day = min(start_day, today - timedelta(days=1))
+        days = tuple(start_day + timedelta(days=n) for n in range((today - start_day).days + 1))
+        rows = sum(rollup_day(day, until=now) for day in days)
+        inquiries = refresh_inquiry_facts(since=None if previous is None else previous - INQUIRY_MARGIN, until=now)
+        state.rolled_up_until = now
+        state.save(update_fields=["rolled_up_until", "updated_at"])
+        VisitorSalt.objects.filter(day__lt=today - timedelta(days=1)).delete()
+    return RefreshResult(days=days, rows=rows, inquiries=inquiries, until=now)
