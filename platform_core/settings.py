@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -210,6 +211,11 @@ CELERY_BEAT_SCHEDULE = {
     "tidy-expired-grants": {"task": "access.tidy_expired_grants", "schedule": 3600.0},
     "purge-expired-audit-events": {"task": "audit.purge_expired_events", "schedule": 24 * 3600.0},
     "verification-expiries": {"task": "verification.process_expiries_all_tenants", "schedule": 6 * 3600.0},
+    "refresh-analytics-rollups": {"task": "analytics.refresh_rollups_all_tenants",
+                                  "schedule": float(env.int("ANALYTICS_ROLLUP_SECONDS", default=60))},
+    "send-monthly-activity-reports": {"task": "analytics.send_monthly_reports_all_tenants",
+                                      "schedule": crontab(day_of_month="1", hour=str(env.int("ANALYTICS_REPORT_HOUR", default=6)),
+                                                          minute="0")},
 }
 # Hour (in TIME_ZONE) from which the daily notification digest goes out; beat checks hourly.
 NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=7)
