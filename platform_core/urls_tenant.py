@@ -22,4 +22,5 @@ urlpatterns = [
     path("api/", include("shared_apps.api.urls")),
     path("notifications/", include("tenant_apps.notifications.urls")),
     path("directory/", include("tenant_apps.directory.urls")),
+    path("analytics/", include("tenant_apps.analytics.urls")),
 ]

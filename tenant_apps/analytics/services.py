@@ -173,3 +173,83 @@ def refresh(*, now: datetime | None = None, full: bool = False) -> RefreshResult
         state.save(update_fields=["rolled_up_until", "updated_at"])
         VisitorSalt.objects.filter(day__lt=today - timedelta(days=1)).delete()
     return RefreshResult(days=days, rows=rows, inquiries=inquiries, until=now)
+
+
+# --- Monthly reports ----------------------------------------------------------------------------------
+
+def report_file_name(*, month: date, company=None, extension: str) -> str:
+    from django.utils.text import slugify
+
+    subject = "programme" if company is None else (slugify(company.name)[:40] or f"company-{company.pk}")
+    return f"activity-{subject}-{month:%Y-%m}.{extension}"
+
+
+def _report_files(report, *, language: str, month: date, company=None) -> list[tuple[str, bytes, str]]:
+    from django.utils import translation
+
+    from tenant_apps.analytics import reports
+
+    with translation.override(language):
+        return [
+            (report_file_name(month=month, company=company, extension="pdf"), reports.render_pdf(report, language=language),
+             "application/pdf"),
+            (report_file_name(month=month, company=company, extension="csv"), reports.render_csv(report), "text/csv"),
+        ]
+
+
+def send_monthly_reports(*, tenant, month: date, company_ids: list[int] | None = None, include_agency: bool = True) -> int:
+    """E-mail ``month``'s reports: each supported company's to its representatives, the agency's to
+    the tenant admins, in each person's language, with the PDF and CSV attached.
+
+    Idempotent: a person gets a month's report once (``ReportDelivery``); returns e-mails queued.
+    """
+    from platform_core.mail import recipient_language, send_branded_mail
+    from shared_apps.accounts.models import Membership
+    from shared_apps.accounts.permissions import can
+    from tenant_apps.analytics import reports
+    from tenant_apps.analytics.models import ReportDelivery
+    from tenant_apps.catalogue.models import SupportedCompany
+    from tenant_apps.directory.models import Representative
+    from tenants import catalog
+
+    already = set(ReportDelivery.objects.filter(month=month).values_list("company_id", "user_id"))
+    sent = 0
+    supported = SupportedCompany.objects.select_related("company")
+    if company_ids is not None:
+        supported = supported.filter(company_id__in=company_ids)
+    for support in supported:
+        company = support.company
+        representatives = [rep.user for rep in Representative.objects.filter(company=company).select_related("user")]
+        recipients = [user for user in representatives if user.is_active and (company.pk, user.pk) not in already
+                      and can(user, "analytics.view_own", tenant=tenant)]
+        if not recipients:
+            continue
+        report = reports.company_report(company, month, tenant=tenant)
+        files: dict[str, list] = {}
+        for user in recipients:
+            language = recipient_language(user, tenant)
+            if language not in files:
+                files[language] = _report_files(report, language=language, month=month, company=company)
+            link = tenant.url(f"/analytics/companies/{company.pk}/")
+            send_branded_mail(tenant=tenant, to=user.email, template="analytics/email/company_report",
+                              context={"user": user, "company": company.name, "month": month, "link": link,
+                                       "figures": report.month_activity}, language=language, attachments=files[language])
+            ReportDelivery.objects.create(month=month, company_id=company.pk, user_id=user.pk)
+            sent += 1
+    if include_agency:
+        admins = [m.user for m in Membership.objects.for_tenant(tenant).filter(role=catalog.TENANT_ADMIN).select_related("user")
+                  if m.user.is_active and (None, m.user_id) not in already]
+        if admins:
+            report = reports.programme_report(month, tenant=tenant)
+            files = {}
+            for user in admins:
+                language = recipient_language(user, tenant)
+                if language not in files:
+                    files[language] = _report_files(report, language=language, month=month)
+                send_branded_mail(tenant=tenant, to=user.email, template="analytics/email/programme_report",
+                                  context={"user": user, "month": month, "link": tenant.url("/analytics/programme/"),
+                                           "figures": report.month_activity}, language=language, attachments=files[language])
+                ReportDelivery.objects.create(month=month, company_id=None, user_id=user.pk)
+                sent += 1
+    logger.info("monthly activity reports sent", extra={"tenant": tenant.schema_name, "month": f"{month:%Y-%m}", "sent": sent})
+    return sent
