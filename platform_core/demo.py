@@ -12,6 +12,7 @@ from django_tenants.utils import schema_context
 from platform_core.demo_directory import seed_directory
 from shared_apps.accounts import services as services_accounts
 from shared_apps.accounts.models import Membership, User
+from tenant_apps.analytics.demo import seed_analytics
 from tenants import catalog, services
 from tenants.models import Tenant
 
@@ -135,6 +136,7 @@ def seed_demo(*, domain_suffix: str = "localhost") -> list[Tenant]:
         _welcome(tenant)
         with schema_context(tenant.schema_name):
             seed_directory(tenant, slug, people)
+            seed_analytics(tenant)
         tenants.append(tenant)
     return tenants
 

@@ -90,7 +90,7 @@ WITH c AS (SELECT id, name, row_number() OVER (ORDER BY id) AS rn FROM directory
 k AS (SELECT count(*) AS k FROM directory_company),
 g AS (
   SELECT n, c.id AS company_id, c.name AS company_name, (n %% 10) < 6 AS fr
-  FROM generate_series(%(first)s, %(last)s) n CROSS JOIN k JOIN c ON c.rn = (n * 7919) %% k.k + 1
+  FROM generate_series(%(first)s::bigint, %(last)s::bigint) n CROSS JOIN k JOIN c ON c.rn = (n * 7919) %% k.k + 1
 ), t AS (
   SELECT n, company_id, company_name, fr,
          CASE WHEN fr THEN nf[1 + n %% cardinality(nf)] || ' ' || qf[1 + (n / 7) %% cardinality(qf)]
