@@ -60,14 +60,20 @@ class DailyStat(models.Model):
     ``visitors`` is exact for the row's key (COUNT DISTINCT during the roll-up). As the
     visitor hash changes every day, visitors are only ever counted within a day; over a
     range they add up (a person who comes back on three days counts three times).
-    Besides the detail rows, two scopes count the visitors of page views of any kind,
-    so a person who saw a company page and two of its products counts once a day.
+    Besides the detail rows, each scope counts the same day along fewer dimensions, so
+    that a dashboard reads a few hundred rows for a year instead of summing details:
+    the "views" rows count the visitors of page views of any kind together, so a person
+    who saw a company page and two of its products counts once that day.
     """
 
     class Scope(models.IntegerChoices):
-        DETAIL = 0, _("Per company, product and kind")
-        COMPANY_VIEWS = 1, _("Page views of one company")
-        PROGRAMME_VIEWS = 2, _("Page views of all supported companies")
+        DETAIL = 0, _("Per company, product, kind and country")
+        COMPANY_VIEWS = 1, _("Page views of one company, per country")
+        PROGRAMME_VIEWS = 2, _("Page views of all supported companies, per country")
+        COMPANY_KINDS = 3, _("Events of one company, per kind")
+        PROGRAMME_KINDS = 4, _("Events of all supported companies, per kind")
+        PRODUCT_VIEWS = 5, _("Views of one product")
+        COMPANY_TOTALS = 6, _("Page views of one company")
 
     day = models.DateField(_("day"))
     scope = models.PositiveSmallIntegerField(_("scope"), choices=Scope.choices, default=Scope.DETAIL)

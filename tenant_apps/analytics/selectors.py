@@ -149,13 +149,15 @@ def _activity(period: Period, *, company_id: int | None) -> Activity:
     if company_id is None:
         companies = Q(company_id__in=supported_company_ids())
         views_scope = Q(scope=DailyStat.Scope.PROGRAMME_VIEWS)
+        kinds_scope = Q(scope=DailyStat.Scope.PROGRAMME_KINDS)
     else:
         companies = Q(company_id=company_id)
         views_scope = Q(scope=DailyStat.Scope.COMPANY_VIEWS, company_id=company_id)
+        kinds_scope = Q(scope=DailyStat.Scope.COMPANY_KINDS, company_id=company_id)
     in_period = Q(day__gte=period.start, day__lte=period.end)
 
-    for row in DailyStat.objects.filter(in_period, companies, scope=DailyStat.Scope.DETAIL).values("day", "kind").annotate(n=Sum("events")):
-        _count_kind(activity, by_day[row["day"]], row["kind"], row["n"])
+    for row in DailyStat.objects.filter(in_period, kinds_scope).values("day", "kind", "events"):
+        _count_kind(activity, by_day[row["day"]], row["kind"], row["events"])
     per_country: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for row in DailyStat.objects.filter(in_period, views_scope).values("day", "country").annotate(
             views=Sum("events"), visitors=Sum("visitors")):
@@ -163,7 +165,7 @@ def _activity(period: Period, *, company_id: int | None) -> Activity:
         per_country[row["country"]][0] += row["views"]
         per_country[row["country"]][1] += row["visitors"]
     product_views = Counter({row["product_id"]: row["views"] for row in DailyStat.objects.filter(
-        in_period, companies, scope=DailyStat.Scope.DETAIL, kind=K.PRODUCT_VIEW, product_id__isnull=False,
+        in_period, companies, scope=DailyStat.Scope.PRODUCT_VIEWS,
     ).values("product_id").annotate(views=Sum("events")).order_by("-views", "product_id")[:TOP * 3]})
 
     start, end = period.bounds
@@ -316,7 +318,7 @@ def engagement(period: Period, *, tenant, sort: str = "name") -> list[Engagement
         company_id__in=supported_company_ids(), received_at__gte=start, received_at__lt=end,
     ).values("company_id").annotate(received=Count("id"), answered=Count("id", filter=Q(first_response_at__isnull=False)))}
     views = {row["company_id"]: row for row in DailyStat.objects.filter(
-        scope=DailyStat.Scope.COMPANY_VIEWS, company_id__in=supported_company_ids(), day__gte=period.start, day__lte=period.end,
+        scope=DailyStat.Scope.COMPANY_TOTALS, company_id__in=supported_company_ids(), day__gte=period.start, day__lte=period.end,
     ).values("company_id").annotate(views=Sum("events"), visitors=Sum("visitors"))}
     representatives = defaultdict(list)
     for company_id, user_id in Representative.objects.filter(company_id__in=supported_company_ids()).values_list("company_id", "user_id"):

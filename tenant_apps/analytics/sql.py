@@ -1,6 +1,6 @@
 """The roll-up statements. Each runs in the current schema and is idempotent for its input."""
 
-# One day's events, counted three ways (see DailyStat). ``e`` is read once.
+# One day's events, counted once per scope (see DailyStat.Scope). ``e`` is read once.
 ROLLUP_DAY = """
 WITH e AS MATERIALIZED (
   SELECT company_id, product_id, kind, country, NULLIF(visitor, '') AS visitor,
@@ -18,6 +18,18 @@ SELECT %(day)s, 1, company_id, NULL, 'views', country, count(*), count(DISTINCT 
 UNION ALL
 SELECT %(day)s, 2, NULL, NULL, 'views', country, count(*), count(DISTINCT visitor)
   FROM e WHERE is_view AND is_supported GROUP BY country
+UNION ALL
+SELECT %(day)s, 3, company_id, NULL, kind, '', count(*), count(DISTINCT visitor)
+  FROM e WHERE company_id IS NOT NULL GROUP BY company_id, kind
+UNION ALL
+SELECT %(day)s, 4, NULL, NULL, kind, '', count(*), count(DISTINCT visitor)
+  FROM e WHERE is_supported GROUP BY kind
+UNION ALL
+SELECT %(day)s, 5, company_id, product_id, kind, '', count(*), count(DISTINCT visitor)
+  FROM e WHERE kind = 'product_view' AND product_id IS NOT NULL GROUP BY company_id, product_id, kind
+UNION ALL
+SELECT %(day)s, 6, company_id, NULL, 'views', '', count(*), count(DISTINCT visitor)
+  FROM e WHERE is_view AND company_id IS NOT NULL GROUP BY company_id
 """
 
 # Inquiry facts rebuilt from every event of the inquiries named by ``ids``: the first
