@@ -129,17 +129,21 @@ def generate_products(count: int, *, batch: int = 100_000, progress: Callable[[s
         for name in [*PRODUCT_INDEXES, "product_title_trigram"]:
             if name in existing:
                 cursor.execute(f"DROP INDEX {name}")
+        # The vector is computed in the INSERT; the triggers would compute it again per row.
         cursor.execute("ALTER TABLE catalogue_product DISABLE TRIGGER product_search_vector")
+        cursor.execute("ALTER TABLE catalogue_product_verticals DISABLE TRIGGER product_verticals_search_vector")
         try:
             for first in range(1, count + 1, batch):
                 last = min(first + batch - 1, count)
                 cursor.execute(statement, {"first": first, "last": last})
                 progress(f"  products {last:,}/{count:,}")
+            cursor.execute("""INSERT INTO catalogue_product_verticals (product_id, vertical_id)
+                              SELECT p.id, v.ids[1 + p.id %% cardinality(v.ids)] FROM catalogue_product p,
+                              (SELECT array_agg(id ORDER BY id) AS ids FROM catalogue_vertical) v
+                              WHERE NOT EXISTS (SELECT 1 FROM catalogue_product_verticals pv WHERE pv.product_id = p.id)""", ())
         finally:
             cursor.execute("ALTER TABLE catalogue_product ENABLE TRIGGER product_search_vector")
-        cursor.execute("""INSERT INTO catalogue_product_verticals (product_id, vertical_id)
-                          SELECT p.id, v.ids[1 + p.id %% cardinality(v.ids)] FROM catalogue_product p,
-                          (SELECT array_agg(id ORDER BY id) AS ids FROM catalogue_vertical) v""", ())
+            cursor.execute("ALTER TABLE catalogue_product_verticals ENABLE TRIGGER product_verticals_search_vector")
         for name, create in PRODUCT_INDEXES.items():
             cursor.execute(create)
             progress(f"  index {name} built")
