@@ -74,6 +74,9 @@ class DailyStat(models.Model):
         PROGRAMME_KINDS = 4, _("Events of all supported companies, per kind")
         PRODUCT_VIEWS = 5, _("Views of one product")
         COMPANY_TOTALS = 6, _("Page views of one company")
+        PROGRAMME_TOP_PRODUCTS = 7, _("The day's most viewed products of the programme")
+        COMPANY_MONTH_TOTALS = 8, _("Page views of one company in a month")
+        PRODUCTS_ONLINE = 9, _("Products online of one company")
 
     day = models.DateField(_("day"))
     scope = models.PositiveSmallIntegerField(_("scope"), choices=Scope.choices, default=Scope.DETAIL)
@@ -137,6 +140,7 @@ class RollupState(models.Model):
     """One row: events before ``rolled_up_until`` are in the roll-ups; later ones are read raw."""
 
     rolled_up_until = models.DateTimeField(null=True, blank=True)
+    products_counted_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -164,8 +164,11 @@ def _activity(period: Period, *, company_id: int | None) -> Activity:
         by_day[row["day"]].visitors += row["visitors"]
         per_country[row["country"]][0] += row["views"]
         per_country[row["country"]][1] += row["visitors"]
+    # The programme ranks its products from each day's most viewed (services.TOP_PRODUCTS_PER_DAY).
+    products_scope = Q(scope=DailyStat.Scope.PROGRAMME_TOP_PRODUCTS) if company_id is None else Q(
+        companies, scope=DailyStat.Scope.PRODUCT_VIEWS)
     product_views = Counter({row["product_id"]: row["views"] for row in DailyStat.objects.filter(
-        in_period, companies, scope=DailyStat.Scope.PRODUCT_VIEWS,
+        in_period, products_scope,
     ).values("product_id").annotate(views=Sum("events")).order_by("-views", "product_id")[:TOP * 3]})
 
     start, end = period.bounds
@@ -307,18 +310,17 @@ SORT_KEYS = {
 def engagement(period: Period, *, tenant, sort: str = "name") -> list[EngagementRow]:
     """One row per supported company over ``period``, in six queries whatever their number."""
     from shared_apps.audit.models import AuditEvent
-    from tenant_apps.catalogue.models import Product, SupportedCompany
+    from tenant_apps.catalogue.models import SupportedCompany
     from tenant_apps.directory.models import Representative
 
     supported = list(SupportedCompany.objects.values_list("company_id", "company__name", "since"))
-    products = dict(Product.objects.filter(company_id__in=supported_company_ids(), status=Product.Status.PUBLISHED)
-                    .values("company_id").annotate(n=Count("id")).values_list("company_id", "n"))
+    _total, products = products_online()
     start, end = period.bounds
     inquiries = {row["company_id"]: row for row in InquiryFact.objects.filter(
         company_id__in=supported_company_ids(), received_at__gte=start, received_at__lt=end,
     ).values("company_id").annotate(received=Count("id"), answered=Count("id", filter=Q(first_response_at__isnull=False)))}
     views = {row["company_id"]: row for row in DailyStat.objects.filter(
-        scope=DailyStat.Scope.COMPANY_TOTALS, company_id__in=supported_company_ids(), day__gte=period.start, day__lte=period.end,
+        _days_and_months(period), company_id__in=supported_company_ids(),
     ).values("company_id").annotate(views=Sum("events"), visitors=Sum("visitors"))}
     representatives = defaultdict(list)
     for company_id, user_id in Representative.objects.filter(company_id__in=supported_company_ids()).values_list("company_id", "user_id"):
@@ -344,12 +346,37 @@ def engagement(period: Period, *, tenant, sort: str = "name") -> list[Engagement
     return rows
 
 
+def _month_end(month: date) -> date:
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def _days_and_months(period: Period) -> Q:
+    """Per-company page-view rows covering ``period``: whole months from the monthly sums, the rest by day."""
+    first = period.start if period.start.day == 1 else _month_end(period.start) + timedelta(days=1)
+    months = []
+    while first <= period.end and _month_end(first) <= period.end:
+        months.append(first)
+        first = _month_end(first) + timedelta(days=1)
+    days = Q(scope=DailyStat.Scope.COMPANY_TOTALS)
+    if not months:
+        return days & Q(day__gte=period.start, day__lte=period.end)
+    edges = Q(day__gte=period.start, day__lt=months[0]) | Q(day__gt=_month_end(months[-1]), day__lte=period.end)
+    return (days & edges) | Q(scope=DailyStat.Scope.COMPANY_MONTH_TOTALS, day__in=months)
+
+
 def products_online() -> tuple[int, dict[int, int]]:
-    """Published products of supported companies: the total and per company."""
+    """Published products of supported companies, the total and per company, as last counted by the roll-up
+    (every ten minutes); counted now when the roll-up never has."""
+    from django.db.models import Subquery
+
     from tenant_apps.catalogue.models import Product
 
-    per_company = dict(Product.objects.filter(company_id__in=supported_company_ids(), status=Product.Status.PUBLISHED)
-                       .values("company_id").annotate(n=Count("id")).values_list("company_id", "n"))
+    latest = DailyStat.objects.filter(scope=DailyStat.Scope.PRODUCTS_ONLINE).order_by("-day").values("day")[:1]
+    per_company = dict(DailyStat.objects.filter(scope=DailyStat.Scope.PRODUCTS_ONLINE, day=Subquery(latest))
+                       .values_list("company_id", "events"))
+    if not per_company:
+        per_company = dict(Product.objects.filter(company_id__in=supported_company_ids(), status=Product.Status.PUBLISHED)
+                           .values("company_id").annotate(n=Count("id")).values_list("company_id", "n"))
     return sum(per_company.values()), per_company
 
 

@@ -25,6 +25,10 @@ KINDS = frozenset(Event.Kind.values)
 LATE_EVENTS_GRACE = timedelta(minutes=10)
 # Facts are refreshed for inquiries touched since the previous run, minus this margin.
 INQUIRY_MARGIN = timedelta(minutes=5)
+# The programme-wide ranking of products keeps each day's most viewed.
+TOP_PRODUCTS_PER_DAY = 200
+# Counting a million products takes half a second: products online are counted this often.
+PRODUCTS_COUNT_INTERVAL = timedelta(minutes=10)
 
 
 def _current_tenant():
@@ -114,11 +118,28 @@ def rollup_day(day: date, *, until: datetime | None = None) -> int:
     start, end = day_bounds(day)
     if until is not None:
         end = min(end, until)
-    DailyStat.objects.filter(day=day).delete()
+    DailyStat.objects.filter(day=day, scope__lt=DailyStat.Scope.COMPANY_MONTH_TOTALS).delete()
     if end <= start:
         return 0
     with connection.cursor() as cursor:
-        cursor.execute(sql.ROLLUP_DAY, {"day": day, "start": start, "end": end})
+        cursor.execute(sql.ROLLUP_DAY, {"day": day, "start": start, "end": end, "top": TOP_PRODUCTS_PER_DAY})
+        return cursor.rowcount
+
+
+def rollup_month(month: date) -> int:
+    """Re-sum ``month``'s per-company page views from its days (scope 8). Idempotent."""
+    next_month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    DailyStat.objects.filter(scope=DailyStat.Scope.COMPANY_MONTH_TOTALS, day=month).delete()
+    with connection.cursor() as cursor:
+        cursor.execute(sql.ROLLUP_MONTH, {"month": month, "next_month": next_month})
+        return cursor.rowcount
+
+
+def count_products_online(day: date) -> int:
+    """Snapshot the published products of each supported company under ``day`` (scope 9)."""
+    DailyStat.objects.filter(scope=DailyStat.Scope.PRODUCTS_ONLINE, day=day).delete()
+    with connection.cursor() as cursor:
+        cursor.execute(sql.PRODUCTS_ONLINE, {"day": day})
         return cursor.rowcount
 
 
@@ -168,9 +189,14 @@ def refresh(*, now: datetime | None = None, full: bool = False) -> RefreshResult
                 start_day = min(start_day, today - timedelta(days=1))
         days = tuple(start_day + timedelta(days=n) for n in range((today - start_day).days + 1))
         rows = sum(rollup_day(day, until=now) for day in days)
+        rows += sum(rollup_month(month) for month in sorted({day.replace(day=1) for day in days}))
         inquiries = refresh_inquiry_facts(since=None if previous is None else previous - INQUIRY_MARGIN, until=now)
+        if full or state.products_counted_at is None or now - state.products_counted_at >= PRODUCTS_COUNT_INTERVAL:
+            rows += count_products_online(today)
+            DailyStat.objects.filter(scope=DailyStat.Scope.PRODUCTS_ONLINE, day__lt=today - timedelta(days=400)).delete()
+            state.products_counted_at = now
         state.rolled_up_until = now
-        state.save(update_fields=["rolled_up_until", "updated_at"])
+        state.save(update_fields=["rolled_up_until", "products_counted_at", "updated_at"])
         VisitorSalt.objects.filter(day__lt=today - timedelta(days=1)).delete()
     return RefreshResult(days=days, rows=rows, inquiries=inquiries, until=now)
 

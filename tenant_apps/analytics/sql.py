@@ -30,6 +30,28 @@ SELECT %(day)s, 5, company_id, product_id, kind, '', count(*), count(DISTINCT vi
 UNION ALL
 SELECT %(day)s, 6, company_id, NULL, 'views', '', count(*), count(DISTINCT visitor)
   FROM e WHERE is_view AND company_id IS NOT NULL GROUP BY company_id
+UNION ALL
+SELECT %(day)s, 7, company_id, product_id, 'product_view', '', n, v FROM (
+  SELECT company_id, product_id, count(*) AS n, count(DISTINCT visitor) AS v,
+         row_number() OVER (ORDER BY count(*) DESC, product_id) AS position
+  FROM e WHERE kind = 'product_view' AND product_id IS NOT NULL AND is_supported GROUP BY company_id, product_id
+) ranked WHERE position <= %(top)s
+"""
+
+# A month's page views per company, summed from its days: the engagement table reads
+# whole months here and only the days at either end of its period.
+ROLLUP_MONTH = """
+INSERT INTO analytics_dailystat (day, scope, company_id, product_id, kind, country, events, visitors)
+SELECT %(month)s, 8, company_id, NULL, 'views', '', sum(events), sum(visitors)
+FROM analytics_dailystat WHERE scope = 6 AND day >= %(month)s AND day < %(next_month)s GROUP BY company_id
+"""
+
+# Published products per supported company, as they are now (scope 9, under today's date).
+PRODUCTS_ONLINE = """
+INSERT INTO analytics_dailystat (day, scope, company_id, product_id, kind, country, events, visitors)
+SELECT %(day)s, 9, p.company_id, NULL, 'products_online', '', count(*), 0
+FROM catalogue_product p JOIN catalogue_supportedcompany s ON s.company_id = p.company_id
+WHERE p.status = 'published' GROUP BY p.company_id
 """
 
 # Inquiry facts rebuilt from every event of the inquiries named by ``ids``: the first

@@ -16,7 +16,7 @@ K = Event.Kind
 
 
 def _rows():
-    return sorted(DailyStat.objects.values_list("day", "scope", "company_id", "product_id", "kind", "country", "events", "visitors"),
+    return sorted(DailyStat.objects.filter(scope__lt=DailyStat.Scope.COMPANY_MONTH_TOTALS).values_list("day", "scope", "company_id", "product_id", "kind", "country", "events", "visitors"),
                   key=str)
 
 
@@ -174,3 +174,19 @@ def test_beat_task_refreshes_only_programmes_with_analytics(alpha, beta):
         assert DailyStat.objects.filter(scope=1).exists()
     with tenant_context(alpha.tenant):
         assert not DailyStat.objects.exists()
+
+
+def test_months_and_products_online_are_summed_for_the_engagement_table(in_beta):
+    today = timezone.localdate()
+    company = make_company()
+    make_product(company)
+    earlier = (today.replace(day=1) - timedelta(days=1)).replace(day=3)
+    for visitor in ("a", "b"):
+        event(K.COMPANY_VIEW, at=local(earlier, 9), visitor=visitor, company_id=company.pk)
+    event(K.COMPANY_VIEW, at=local(earlier + timedelta(days=1), 9), visitor="a", company_id=company.pk)
+
+    services.refresh()
+
+    month = DailyStat.objects.get(scope=DailyStat.Scope.COMPANY_MONTH_TOTALS, company_id=company.pk)
+    assert (month.day, month.events, month.visitors) == (earlier.replace(day=1), 3, 3)
+    assert DailyStat.objects.get(scope=DailyStat.Scope.PRODUCTS_ONLINE, company_id=company.pk).events == 1
