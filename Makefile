@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install run test test-browser install-browser bench bench-directory lint messages stop clean
+.PHONY: install run test test-browser install-browser bench bench-directory bench-showroom lint messages stop clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ bench: install
 ## Directory search benchmark: N generated companies in a throwaway programme (default 100000).
 bench-directory: install
 	$(VENV)/bin/comptoir bench_directory --companies $${N:-100000}
+
+## Showroom benchmark: 1,000 companies, 1,000,000 products, 200,000 buyers and a year of activity in a throwaway programme.
+bench-showroom: install
+	$(VENV)/bin/comptoir bench_showroom $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

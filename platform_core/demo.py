@@ -12,6 +12,7 @@ from django_tenants.utils import schema_context
 from platform_core.demo_directory import seed_directory
 from shared_apps.accounts import services as services_accounts
 from shared_apps.accounts.models import Membership, User
+from tenant_apps.analytics.demo import seed_analytics
 from tenant_apps.catalogue.demo import seed_catalogue
 from tenant_apps.inquiries.demo import seed_inquiries
 from tenant_apps.promotion.demo import seed_promotion
@@ -143,6 +144,9 @@ def seed_demo(*, domain_suffix: str = "localhost") -> list[Tenant]:
             seed_catalogue(tenant, slug, people)
             seed_promotion(tenant, slug, people)
         seed_inquiries(tenant, slug, people)
+        # Last: it rolls up every event the other demos recorded.
+        with schema_context(tenant.schema_name):
+            seed_analytics(tenant)
         tenants.append(tenant)
     return tenants
 

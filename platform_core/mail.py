@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -34,18 +36,31 @@ def render_branded_mail(*, tenant, template: str, context: dict, language: str) 
     return subject, text, html
 
 
-def send_branded_mail(*, tenant, to: str, template: str, context: dict, language: str) -> None:
+def send_branded_mail(*, tenant, to: str, template: str, context: dict, language: str,
+                      attachments: list[tuple[str, bytes, str]] | None = None) -> None:
+    """Render and queue a message; ``attachments`` are (file name, content, MIME type)."""
     subject, text, html = render_branded_mail(tenant=tenant, template=template, context=context, language=language)
-    deliver_mail.delay(to=to, subject=subject, text=text, html=html)
+    # Task arguments travel as JSON: attachments go base64-encoded.
+    encoded = [(name, base64.b64encode(content).decode("ascii"), mimetype) for name, content, mimetype in attachments or []]
+    deliver_mail.delay(to=to, subject=subject, text=text, html=html, attachments=encoded)
 
 
-def build_mail(*, to: str, subject: str, text: str, html: str, headers: dict | None = None) -> EmailMultiAlternatives:
-    """The message ``deliver_mail`` sends; callers that send many (campaigns) reuse one connection."""
+def build_mail(
+    *, to: str, subject: str, text: str, html: str, headers: dict | None = None, attachments: list | None = None
+) -> EmailMultiAlternatives:
+    """The message ``deliver_mail`` sends; callers that send many (campaigns) reuse one connection.
+
+    ``attachments`` are (name, base64 content, mimetype) triples, as they travel in task arguments.
+    """
     message = EmailMultiAlternatives(subject=subject, body=text, to=[to], headers=headers or None)
     message.attach_alternative(html, "text/html")
+    for name, content, mimetype in attachments or []:
+        message.attach(name, base64.b64decode(content), mimetype)
     return message
 
 
 @shared_task(name="platform_core.deliver_mail", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def deliver_mail(*, to: str, subject: str, text: str, html: str, headers: dict | None = None) -> None:
-    build_mail(to=to, subject=subject, text=text, html=html, headers=headers).send()
+def deliver_mail(
+    *, to: str, subject: str, text: str, html: str, headers: dict | None = None, attachments: list | None = None
+) -> None:
+    build_mail(to=to, subject=subject, text=text, html=html, headers=headers, attachments=attachments).send()

@@ -220,6 +220,11 @@ CELERY_BEAT_SCHEDULE = {
     "verification-expiries": {"task": "verification.process_expiries_all_tenants", "schedule": 6 * 3600.0},
     "billing-renewals-and-dunning": {"task": "billing.run_dunning_all_tenants", "schedule": 3600.0},
     "promotion-tick": {"task": "promotion.tick_all_tenants", "schedule": 60.0},
+    "refresh-analytics-rollups": {"task": "analytics.refresh_rollups_all_tenants",
+                                  "schedule": float(env.int("ANALYTICS_ROLLUP_SECONDS", default=60))},
+    "send-monthly-activity-reports": {"task": "analytics.send_monthly_reports_all_tenants",
+                                      "schedule": crontab(day_of_month="1", hour=str(env.int("ANALYTICS_REPORT_HOUR", default=6)),
+                                                          minute="0")},
 }
 # Hour (in TIME_ZONE) from which the daily notification digest goes out; beat checks hourly.
 NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=7)

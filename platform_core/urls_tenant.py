@@ -31,4 +31,5 @@ urlpatterns = [
     path("showroom/", include("tenant_apps.catalogue.showroom.urls")),
     path("inquiries/", include("tenant_apps.inquiries.urls")),
     path("promotion/", include("tenant_apps.promotion.urls")),
+    path("analytics/", include("tenant_apps.analytics.urls")),
 ]

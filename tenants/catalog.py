@@ -76,6 +76,7 @@ PERMISSIONS = {
     "promotion.manage": _("Run promotion: featured items, banners, sponsored keywords, e-mail campaigns, quotes"),
     "promotion.request": _("Ask for a promotion quote for one's company"),
     "reports.view": _("See the programme's activity reports"),
+    "analytics.view_own": _("See one's company's activity dashboard and monthly reports"),
     "audit.view": _("See the audit log and the report on elevated privileges"),
     "billing.subscribe": _("Choose one's company's paid plan, pay for it and see its invoices"),
     "billing.manage": _("Define paid plans, negotiated prices and billing rules"),
@@ -97,7 +98,7 @@ DEFAULT_ROLE_MATRIX = {
         }
     ),
     COMPANY_REP: sorted({*_MEMBER_BASICS, "catalogue.edit_own", "inquiries.answer", "verification.request", "profiles.edit_own",
-                         "billing.subscribe", "promotion.request"}),
+                         "billing.subscribe", "promotion.request", "analytics.view_own"}),
     EXPERT: sorted({*_MEMBER_BASICS, "profiles.edit_own"}),
     BUYER: sorted({*_MEMBER_BASICS, "inquiries.send"}),
     GUEST: ["home.view", "dashboard.view", "notifications.view"],
@@ -112,6 +113,20 @@ DEFAULT_KPIS = [
     {"key": "active_members", "label": "Active members (30 days)", "target": 100, "unit": "members"},
     {"key": "verified_companies", "label": "Verified companies", "target": 60, "unit": "companies"},
 ]
+
+# What the analytics module can measure for a KPI (``"metric"`` in a KPI definition), and
+# whether the target is a floor ("at_least") or a ceiling ("at_most"). Metrics over a period
+# are measured over the period the dashboard shows; the others as they are now.
+KPI_METRICS = {
+    "products_online": (_("Products online (supported companies)"), "at_least"),
+    "companies_with_products": (_("Supported companies with at least N products online"), "at_least"),
+    "inquiries_received": (_("Inquiries received in the period"), "at_least"),
+    "response_rate": (_("Share of the period's inquiries answered (%)"), "at_least"),
+    "answered_within_hours": (_("Share of the period's inquiries answered within N hours (%)"), "at_least"),
+    "median_response_hours": (_("Median time to the first answer (hours)"), "at_most"),
+    "page_views": (_("Page views in the period"), "at_least"),
+    "unique_visitors": (_("Unique visitors in the period (counted per day)"), "at_least"),
+}
 
 DEFAULT_BRANDING = {
     "logo_url": "",

@@ -156,6 +156,15 @@ class KpiForm(forms.Form):
     label = forms.CharField(label=_("Label"), max_length=120)
     target = forms.DecimalField(label=_("Target"), min_value=0, max_digits=12, decimal_places=2)
     unit = forms.CharField(label=_("Unit"), max_length=40, required=False)
+    metric = forms.ChoiceField(
+        label=_("Measured from"), required=False,
+        choices=[("", _("Not measured automatically"))] + [(key, label) for key, (label, _direction) in catalog.KPI_METRICS.items()],
+        help_text=_("The activity dashboard shows the target as met or missed when it can measure it."),
+    )
+    threshold = forms.IntegerField(
+        label=_("N (products or hours)"), required=False, min_value=1, max_value=10_000,
+        help_text=_("For the measures that name N: the number of products a company needs, or the hours to answer."),
+    )
 
 
 class BaseKpiFormSet(forms.BaseFormSet):
@@ -167,11 +176,18 @@ class BaseKpiFormSet(forms.BaseFormSet):
             raise ValidationError(_("Each KPI needs its own key."))
 
     def kpis(self) -> list[dict]:
-        return [
-            {"key": f.cleaned_data["key"], "label": f.cleaned_data["label"], "target": float(f.cleaned_data["target"]), "unit": f.cleaned_data.get("unit", "")}
-            for f in self.forms
-            if f.cleaned_data and not f.cleaned_data.get("DELETE")
-        ]
+        kpis = []
+        for f in self.forms:
+            if not f.cleaned_data or f.cleaned_data.get("DELETE"):
+                continue
+            kpi = {"key": f.cleaned_data["key"], "label": f.cleaned_data["label"], "target": float(f.cleaned_data["target"]),
+                   "unit": f.cleaned_data.get("unit", "")}
+            if f.cleaned_data.get("metric"):
+                kpi["metric"] = f.cleaned_data["metric"]
+            if f.cleaned_data.get("threshold"):
+                kpi["threshold"] = f.cleaned_data["threshold"]
+            kpis.append(kpi)
+        return kpis
 
 
 KpiFormSet = forms.formset_factory(KpiForm, formset=BaseKpiFormSet, extra=1, can_delete=True, max_num=30)

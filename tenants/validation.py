@@ -147,6 +147,11 @@ def validate_kpis(kpis: list[dict]) -> None:
         target = kpi.get("target")
         if not isinstance(target, int | float) or target < 0:
             raise ValidationError(_("KPI “%(key)s”: the target must be a number of zero or more."), params={"key": key}, code="kpi_target")
+        if kpi.get("metric") and kpi["metric"] not in catalog.KPI_METRICS:
+            raise ValidationError(_("KPI “%(key)s”: choose one of the measures listed."), params={"key": key}, code="kpi_metric")
+        threshold = kpi.get("threshold")
+        if threshold is not None and (not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 1):
+            raise ValidationError(_("KPI “%(key)s”: N must be a whole number of 1 or more."), params={"key": key}, code="kpi_threshold")
 
 
 def validate_origins(origins: list[str]) -> list[str]:

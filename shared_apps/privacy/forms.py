@@ -47,6 +47,10 @@ class PrivacySettingsForm(forms.Form):
         label=_("Delete notifications after (months)"), min_value=RETENTION_LIMITS["notification_months"][0],
         max_value=RETENTION_LIMITS["notification_months"][1],
     )
+    analytics_requires_consent = forms.BooleanField(
+        label=_("Count unique visitors only for people who accept audience measurement"), required=False,
+        help_text=_("Visits of the others are still counted, without telling visitors apart."),
+    )
 
 
 class PurposeForm(forms.Form):

@@ -45,6 +45,10 @@ class PrivacySettings:
     notification_months: int
     purposes: list[dict] = field(default_factory=list)
     purposes_customised: bool = False
+    # Activity analytics keep a daily visitor hash only for visitors who accepted audience
+    # measurement; the others are counted without it. A programme may lift this when its
+    # measurement meets the CNIL's conditions for exemption from consent.
+    analytics_requires_consent: bool = True
 
     def legal_basis_label(self, key: str) -> str:
         return str(LEGAL_BASES.get(key, key))
@@ -68,5 +72,6 @@ def privacy_settings(tenant) -> PrivacySettings:
         dpo_contact=stored.get("dpo_contact", ""),
         purposes=purposes or default_purposes(),
         purposes_customised=bool(purposes),
+        analytics_requires_consent=bool(stored.get("analytics_requires_consent", True)),
         **retention,
     )

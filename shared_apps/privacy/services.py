@@ -277,7 +277,7 @@ def purge_tenant(tenant) -> dict[str, int]:
 
 def update_privacy_settings(tenant, *, controller: str, contact_email: str, dpo_contact: str,
                             unconfirmed_account_days: int, notification_months: int,
-                            purposes: list[dict] | None) -> None:
+                            purposes: list[dict] | None, analytics_requires_consent: bool = True) -> None:
     """Save a tenant's privacy page and retention rules; ``purposes=None`` keeps the defaults."""
     errors = {}
     for key, value in (("unconfirmed_account_days", unconfirmed_account_days), ("notification_months", notification_months)):
@@ -294,6 +294,7 @@ def update_privacy_settings(tenant, *, controller: str, contact_email: str, dpo_
         "controller": controller.strip(), "contact_email": contact_email.strip(), "dpo_contact": dpo_contact.strip(),
         "unconfirmed_account_days": unconfirmed_account_days, "notification_months": notification_months,
         "purposes": purposes or [],
+        "analytics_requires_consent": bool(analytics_requires_consent),
     }
     tenant.save(update_fields=["privacy", "updated_at"])
 

@@ -146,7 +146,8 @@ def privacy_settings_page(request):
     data = posted(request)
     initial = {"controller": (tenant.privacy or {}).get("controller", ""), "contact_email": policy.contact_email,
                "dpo_contact": policy.dpo_contact, "unconfirmed_account_days": policy.unconfirmed_account_days,
-               "notification_months": policy.notification_months}
+               "notification_months": policy.notification_months,
+               "analytics_requires_consent": policy.analytics_requires_consent}
     form = forms.PrivacySettingsForm(data, initial=initial)
     formset = forms.PurposeFormSet(data, initial=policy.purposes, prefix="purpose")
     if data is not None and form.is_valid() and formset.is_valid():

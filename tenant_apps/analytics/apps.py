@@ -6,3 +6,6 @@ class AnalyticsConfig(AppConfig):
     name = "tenant_apps.analytics"
     label = "analytics"
     verbose_name = _("Activity analytics")
+
+    def ready(self):
+        from tenant_apps.analytics import privacy  # noqa: F401  (registers the export section and erasure)

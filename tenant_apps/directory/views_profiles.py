@@ -12,6 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from platform_core.forms import add_service_errors, posted, response_status
 from shared_apps.accounts.models import Membership
 from shared_apps.accounts.permissions import permission_required
+from tenant_apps.analytics.models import Event
+from tenant_apps.analytics.services import record_event
 from tenant_apps.directory import forms, selectors, services
 from tenant_apps.directory.models import CompanyMedia, MissionParticipation, Representative, Sector, Tag
 from tenants import catalog
@@ -55,6 +57,9 @@ def company_create(request):
 
 def company_detail(request, pk: int):
     company, own = selectors.company_for_page(pk=pk, user=request.user, tenant=request.tenant)
+    if own is None:
+        # A company's own people looking at their page are not visitors.
+        record_event(Event.Kind.COMPANY_VIEW, request=request, company_id=company.pk)
     is_member = selectors.is_member(request.user, request.tenant)
     context = {
         "company": company,
