@@ -40,9 +40,15 @@ def _search_page(request, form_class, template):
     form = form_class(request.GET)
     form.is_valid()
     criteria = form.criteria()
-    page = Paginator(selectors.search(criteria, is_member=is_member), PAGE_SIZE).get_page(request.GET.get("page"))
+    results = selectors.search(criteria, is_member=is_member)
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors.facet_counts(criteria, is_member=is_member)
-    context = {"form": form, "page": page, "facets": facet_groups(form, counts), "criteria": criteria}
+    # Beyond the listed profiles, the facet pass knows how many matched in all.
+    total = max(counts.total, len(results)) if results.is_truncated else len(results)
+    context = {
+        "form": form, "page": page, "facets": facet_groups(form, counts), "criteria": criteria,
+        "results": results, "total": total, "result_limit": selectors.RESULT_LIMIT,
+    }
     if request.htmx and not request.htmx.boosted:
         return render(request, "directory/search/_results.html", context)
     return render(request, template, context)

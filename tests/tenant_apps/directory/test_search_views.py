@@ -127,3 +127,14 @@ def test_directory_settings_of_another_tenant_are_not_changed(alpha, beta):
     alpha.client(beta.members["tenant_admin"]).post("/directory/settings/", {"is_public": "on"})
     with tenant_context(alpha.tenant):
         assert not DirectorySettings.objects.filter(is_public=True).exists()
+
+
+def test_broad_search_counts_every_match_and_says_how_many_are_listed(alpha, monkeypatch):
+    from tenant_apps.directory.search import selectors
+
+    monkeypatch.setattr(selectors, "RESULT_LIMIT", 2)
+    for number in range(3):
+        listed_company(alpha, name=f"Cacao {number}")
+    content = alpha.client(alpha.members["buyer"]).get("/directory/", {"q": "cacao"}).content.decode()
+    assert "3 results" in content
+    assert "The first 2 are listed" in content
