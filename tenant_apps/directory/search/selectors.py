@@ -249,26 +249,93 @@ def _where(*parts: tuple[str, list]) -> tuple[str, list]:
 
 
 class Results(Sequence):
-    """Ranked ids of the listed matches (RESULT_LIMIT at most), read as profiles page by page.
+    """The listed matches of a search (RESULT_LIMIT at most), read as profiles page by page.
 
     ``is_truncated``: more matched than are listed; ``is_similar_names``: nothing matched the
     words, these are names close to what was typed.
     """
 
-    def __init__(self, kind: str, ids: list[int], *, is_truncated: bool = False, is_similar_names: bool = False):
-        self.kind, self.ids = kind, ids
-        self.is_truncated, self.is_similar_names = is_truncated, is_similar_names
+    kind: str
+    is_similar_names: bool = False
+
+    def count(self) -> int:
+        return len(self)
+
+    @property
+    def is_truncated(self) -> bool:
+        raise NotImplementedError
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self._slice(*index.indices(len(self))[:2])
+        return self._slice(index, index + 1)[0]
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def _slice(self, start: int, stop: int) -> list:
+        raise NotImplementedError
+
+
+class _RankedResults(Results):
+    """Ids already in order, fetched with one query."""
+
+    def __init__(self, kind: str, ids: list[int], *, is_similar_names: bool = False):
+        self.kind, self.is_similar_names = kind, is_similar_names
+        self.ids, self._more = ids[:RESULT_LIMIT], len(ids) > RESULT_LIMIT
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    def count(self) -> int:
-        return len(self.ids)
+    @property
+    def is_truncated(self) -> bool:
+        return self._more
 
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return _profiles(self.kind, self.ids[index])
-        return _profiles(self.kind, [self.ids[index]])[0]
+    def _slice(self, start: int, stop: int) -> list:
+        return _profiles(self.kind, self.ids[start:stop])
+
+
+class _SortedResults(Results):
+    """Matches of words in date or name order: counted (up to the limit), then read a page at a time.
+
+    Reading RESULT_LIMIT rows in order would walk the date or name index far past the first
+    page when few profiles match; a page of 20 stops early, and the count reads the matches
+    from the text index.
+    """
+
+    def __init__(self, kind: str, where: str, params: list, order: str, *, is_similar_names: bool = False):
+        self.kind, self.is_similar_names = kind, is_similar_names
+        self._where, self._params, self._order = where, params, order
+        self._count: int | None = None
+
+    def __len__(self) -> int:
+        if self._count is None:
+            table = KINDS[self.kind].table
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"WITH m AS MATERIALIZED (SELECT p.id FROM {table} p WHERE {self._where})"  # noqa: S608
+                    f" SELECT count(*) FROM (SELECT 1 FROM m LIMIT {RESULT_LIMIT + 1}) capped",
+                    self._params,
+                )
+                self._count = cursor.fetchone()[0]
+        return min(self._count, RESULT_LIMIT)
+
+    @property
+    def is_truncated(self) -> bool:
+        return len(self) < (self._count or 0)
+
+    def _slice(self, start: int, stop: int) -> list:
+        if stop <= start:
+            return []
+        table = KINDS[self.kind].table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT p.id FROM {table} p WHERE {self._where} ORDER BY {self._order}"  # noqa: S608
+                f" LIMIT {stop - start} OFFSET {start}",
+                self._params,
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        return _profiles(self.kind, ids)
 
 
 def _profiles(kind: str, ids: list[int]) -> list:
@@ -283,8 +350,9 @@ def _profiles(kind: str, ids: list[int]) -> list:
 
 
 def search(criteria: Criteria, *, is_member: bool) -> Results:
-    """Visible profiles matching ``criteria``, sorted: the best RESULT_LIMIT ids, one query
-    (two when the words find nothing and similar names are tried).
+    """Visible profiles matching ``criteria``, sorted, RESULT_LIMIT at most: one query for
+    the ids in order (words in date or name order: a count, then a query per page), and
+    again with similar names when the words find nothing.
 
     Relevance with words ranks every match when there are RESULT_LIMIT or fewer; beyond,
     it ranks the profiles whose name matches first, then other matches, so a broad word
@@ -295,7 +363,7 @@ def search(criteria: Criteria, *, is_member: bool) -> Results:
         return _run_search(criteria, is_member, None)
     for match in matches:
         results = _run_search(criteria, is_member, match)
-        if results.ids:
+        if len(results):
             break
     return results
 
@@ -315,7 +383,7 @@ def _run_search(criteria: Criteria, is_member: bool, match: _Match | None) -> Re
     elif criteria.sort in ("newest", "name"):
         order = "p.created_at DESC, p.id DESC" if criteria.sort == "newest" else f"p.{kind.name}, p.id"
         where, params = _where(listed, (match.condition, match.params), *filters)
-        sql = f"SELECT p.id FROM {kind.table} p WHERE {where} ORDER BY {order} LIMIT {limit}"  # noqa: S608
+        return _SortedResults(criteria.kind, where, params, order, is_similar_names=match.is_similar_names)
     else:
         # Candidates: matches by name (tier 0, a small index), then any match (tier 1); each
         # scan stops at the limit, and only the kept candidates are ranked. MATERIALIZED so
@@ -338,10 +406,7 @@ def _run_search(criteria: Criteria, is_member: bool, match: _Match | None) -> Re
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         ids = [row[0] for row in cursor.fetchall()]
-    return Results(
-        criteria.kind, ids[:RESULT_LIMIT], is_truncated=len(ids) > RESULT_LIMIT,
-        is_similar_names=bool(match and match.is_similar_names),
-    )
+    return _RankedResults(criteria.kind, ids, is_similar_names=bool(match and match.is_similar_names))
 
 
 class FacetCounts(dict):
@@ -440,8 +505,11 @@ def _count_facets(criteria: Criteria, is_member: bool, match: _Match | None) -> 
     counts_sql = ", ".join(f"count(*) FILTER (WHERE {passing(name)})" for name in [None, *active])
     names = list(grouped)
     group_columns = [f"g_{name}" for name in names]
+    # Matching words reads wide rows: once. Without words an index holds every column
+    # counted, and reading it twice costs less than keeping its rows aside.
+    materialized = "MATERIALIZED" if match else "NOT MATERIALIZED"
     statement = (
-        f"WITH m AS MATERIALIZED (SELECT {', '.join(columns)} FROM {kind.table} p WHERE {where}) "  # noqa: S608
+        f"WITH m AS {materialized} (SELECT {', '.join(columns)} FROM {kind.table} p WHERE {where}) "  # noqa: S608
         f"SELECT GROUPING({', '.join(group_columns)}), NULL::bigint, {', '.join(group_columns)}, {counts_sql} "
         f"FROM m GROUP BY GROUPING SETS ({', '.join(f'({column})' for column in group_columns)}, ())"
     )

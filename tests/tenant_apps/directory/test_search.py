@@ -186,6 +186,10 @@ def test_broad_search_lists_the_best_matches_names_first_and_counts_them_all(in_
     assert selectors.facet_counts(Criteria(q="cacao"), is_member=True).total == 5
     assert not selectors.search(Criteria(q="fèves"), is_member=True).is_truncated
 
+    by_name = selectors.search(Criteria(q="cacao", sort="name"), is_member=True)
+    assert by_name.is_truncated and [company.name for company in by_name] == ["Cacao du Sud", "Maison 0"]
+    assert [company.name for company in by_name[1:2]] == ["Maison 0"]
+
 
 def test_facet_counts_with_two_filters_leave_out_each_ones_own(in_alpha):
     food = Sector.objects.create(name="Agroalimentaire", slug="agro")
