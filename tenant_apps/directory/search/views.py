@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
 
 from shared_apps.accounts.permissions import can, permission_required
 from tenant_apps.directory.search import forms, selectors
@@ -49,17 +50,22 @@ def _search_page(request, form_class, template):
         "form": form, "page": page, "facets": facet_groups(form, counts), "criteria": criteria,
         "results": results, "total": total, "result_limit": selectors.RESULT_LIMIT,
     }
-    if request.htmx and not request.htmx.boosted:
+    # htmx asks for the whole page when it restores an address missing from its history cache.
+    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
         return render(request, "directory/search/_results.html", context)
     return render(request, template, context)
 
 
+# One address answers with a page or a fragment: caches must keep them apart, or the Back
+# button could show a bare fragment.
 @require_GET
+@vary_on_headers("HX-Request")
 def company_search(request):
     return _search_page(request, forms.CompanySearchForm, "directory/search/company_search.html")
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def expert_search(request):
     return _search_page(request, forms.ExpertSearchForm, "directory/search/expert_search.html")
 

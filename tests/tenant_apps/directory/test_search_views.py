@@ -138,3 +138,18 @@ def test_broad_search_counts_every_match_and_says_how_many_are_listed(alpha, mon
     content = alpha.client(alpha.members["buyer"]).get("/directory/", {"q": "cacao"}).content.decode()
     assert "3 results" in content
     assert "The first 2 are listed" in content
+
+
+def test_history_restore_gets_the_whole_page_and_caches_keep_page_and_fragment_apart(alpha):
+    listed_company(alpha, name="Retour SARL")
+    client = alpha.client(alpha.members["buyer"])
+    response = client.get("/directory/", {"q": "retour"}, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    assert "<html" in response.content.decode() and "Retour SARL" in response.content.decode()
+    assert "HX-Request" in response["Vary"]
+
+
+def test_fragment_announces_the_new_count_and_binds_the_filters(alpha):
+    listed_company(alpha, name="Annonce SA", country="SN")
+    content = alpha.client(alpha.members["buyer"]).get("/directory/", {"q": "annonce"}, HTTP_HX_REQUEST="true").content.decode()
+    assert '<p id="directory-status" hx-swap-oob="innerHTML">1 result</p>' in content
+    assert 'class="directory-facets" hx-get="/directory/"' in content
