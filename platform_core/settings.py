@@ -60,6 +60,8 @@ SHARED_APPS = [
     "shared_apps.mfa",
     "shared_apps.account_sessions",
     "django_htmx",
+    # Installed for its catalogues: without them country names stay in English on every page.
+    "django_countries",
     "rest_framework",
     # Only because dj-rest-auth imports its model; API tokens are shared_apps.api.ApiToken.
     "rest_framework.authtoken",

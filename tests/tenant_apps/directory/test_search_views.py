@@ -153,3 +153,11 @@ def test_fragment_announces_the_new_count_and_binds_the_filters(alpha):
     content = alpha.client(alpha.members["buyer"]).get("/directory/", {"q": "annonce"}, HTTP_HX_REQUEST="true").content.decode()
     assert '<p id="directory-status" hx-swap-oob="innerHTML">1 result</p>' in content
     assert 'class="directory-facets" hx-get="/directory/"' in content
+
+
+def test_country_filters_are_named_in_the_readers_language(alpha):
+    listed_company(alpha, name="Maison Allemande", country="DE")
+    client = alpha.client(alpha.members["buyer"])
+    client.cookies["django_language"] = "fr"
+    content = client.get("/directory/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Allemagne" in content

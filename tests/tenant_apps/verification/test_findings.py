@@ -92,3 +92,10 @@ def test_a_finding_whose_parameters_do_not_fit_falls_back_to_its_sentence():
     assert findings.render("age.too_old", {"age": "many"}, "Vieux document.") == "Vieux document."
     assert findings.render("unknown.code", {}, "Texte libre.") == "Texte libre."
 
+
+
+def test_countries_are_named_in_the_readers_language():
+    with translation.override("fr"):
+        assert findings.render("registration_format.invalid", {"scheme": "NINEA", "country": "SN"}).endswith("(Sénégal).")
+    with translation.override("en"):
+        assert findings.render("registration_format.invalid", {"scheme": "NINEA", "country": "SN"}).endswith("Senegal.")
