@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from platform_core.demo_directory import seed_directory
+from platform_core.demo_verification import seed_verification
 from shared_apps.accounts import services as services_accounts
 from shared_apps.accounts.models import Membership, User
 from tenant_apps.analytics.demo import seed_analytics
@@ -44,6 +45,7 @@ PROGRAMMES = {
             (catalog.COMPANY_REP, "Mireille Tremblay", "Fromagerie du Saguenay — Canada (Québec)"),
             (catalog.COMPANY_REP, "Koffi Yao", "Coopérative Cacao d'Abidjan — Côte d'Ivoire"),
             (catalog.COMPANY_REP, "Nadia Trabelsi", "Tunis Textiles — Tunisie"),
+            (catalog.COMPANY_REP, "Awa Sow", "Sénégal Fruits Export — Sénégal"),
             (catalog.EXPERT, "Dr Patrice Mbemba", "Cabinet Mbemba Conseil — RD Congo"),
             (catalog.BUYER, "Sophie Lambert", "Importations Lambert — Belgique"),
             (catalog.GUEST, "Lucas Moreau", "Chambre de commerce de Lyon"),
@@ -141,6 +143,8 @@ def seed_demo(*, domain_suffix: str = "localhost") -> list[Tenant]:
         _welcome(tenant)
         with schema_context(tenant.schema_name):
             seed_directory(tenant, slug, people)
+            if tenant.has_module("verification"):
+                seed_verification(people)
             seed_catalogue(tenant, slug, people)
             seed_promotion(tenant, slug, people)
         seed_inquiries(tenant, slug, people)

@@ -11,6 +11,7 @@ class DirectoryConfig(AppConfig):
         from shared_apps.audit.actions import register as register_action
         from tenant_apps.directory import privacy, signals  # noqa: F401
         from tenant_apps.directory.onboarding import signals as onboarding_signals  # noqa: F401
+        from tenant_apps.directory.search import signals as search_signals  # noqa: F401
         from tenant_apps.notifications.kinds import register as register_kind
 
         register_kind("directory.representative_added", _("You were added as a representative of a company"))

@@ -48,6 +48,10 @@ class Tag(models.Model):
         return self.name
 
 
+# Profiles anyone may find: everything but drafts ("hidden").
+LISTED = models.Q(visibility__in=["public", "members"])
+
+
 class Company(models.Model):
     class Size(models.TextChoices):
         MICRO = "micro", _("Micro (fewer than 10 people)")
@@ -96,7 +100,9 @@ class Company(models.Model):
     is_recommended = models.BooleanField(_("recommended by the agency"), default=False)
     verified_at = models.DateTimeField(_("verified on"), null=True, blank=True)
     verification_expires_at = models.DateTimeField(_("verification valid until"), null=True, blank=True)
+    # Both kept by database triggers (tenant_apps/directory/search/sql.py); the title holds the names only.
     search_vector = SearchVectorField(null=True, editable=False)
+    search_title = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -104,7 +110,16 @@ class Company(models.Model):
         verbose_name_plural = _("companies")
         ordering = ["name"]
         indexes = [
-            GinIndex(fields=["search_vector"], name="company_search"),
+            # Hidden profiles are never searched: the search indexes leave them out.
+            GinIndex(fields=["search_vector"], name="company_search", condition=LISTED),
+            GinIndex(fields=["search_title"], name="company_title_search", condition=LISTED),
+            models.Index(fields=["-is_recommended", "name", "id"], name="company_browse", condition=LISTED),
+            # Facet counts of a search without words read this index only, never the wide rows.
+            models.Index(
+                fields=["visibility"], name="company_facets", condition=LISTED,
+                include=["id", "sector", "country", "export_stage", "size", "is_recommended",
+                         "verification_expires_at", "languages"],
+            ),
             models.Index(fields=["country", "sector"]),
             models.Index(fields=["export_stage"]),
         ]
@@ -187,11 +202,15 @@ class ExpertProfile(models.Model):
     visibility = models.CharField(_("shown to"), max_length=10, choices=Company.Visibility.choices, default=Company.Visibility.MEMBERS)
     is_recommended = models.BooleanField(_("recommended by the agency"), default=False)
     search_vector = SearchVectorField(null=True, editable=False)
+    search_title = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        indexes = [GinIndex(fields=["search_vector"], name="expert_search")]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="expert_search", condition=LISTED),
+            GinIndex(fields=["search_title"], name="expert_title_search", condition=LISTED),
+        ]
 
     def __str__(self):
         return self.headline

@@ -6,6 +6,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tenant_apps.verification import findings
 from tenant_apps.verification.storage import verification_storage
 
 DEFAULT_DOCUMENT_TYPES = {
@@ -127,7 +128,11 @@ class Finding(models.Model):
     document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.CASCADE, related_name="findings")
     check_name = models.CharField(max_length=40)
     severity = models.CharField(max_length=10, choices=Severity.choices)
-    message = models.TextField()
+    # What to say (tenant_apps/verification/findings.py) and its values, worded when read.
+    code = models.CharField(max_length=60, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    # Only findings recorded before codes existed, whose sentence could not be matched to one.
+    message = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -135,7 +140,12 @@ class Finding(models.Model):
         ordering = ["-severity", "check_name", "pk"]
 
     def __str__(self):
-        return self.message
+        return self.text
+
+    @property
+    def text(self) -> str:
+        """The finding in the reader's language."""
+        return findings.render(self.code, self.params, self.message)
 
 
 class Decision(models.Model):

@@ -1,24 +1,33 @@
-"""Reads for the directory search: visible profiles, matches, facet counts.
+"""Reads for the directory search: visible profiles, ranked matches, facet counts.
 
 The view, the API and the benchmark all go through :func:`search` and :func:`facet_counts`.
+Both are raw SQL built here from fixed fragments; everything typed travels as a parameter.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import BooleanField, F, FloatField, Q, QuerySet
-from django.db.models.expressions import RawSQL
-from django.utils import timezone
 
 from tenant_apps.directory.models import Company, DirectorySettings, ExpertProfile
 from tenant_apps.directory.search.folding import fold
 
 SORTS = ("relevance", "newest", "name")
 MAX_WORDS = 8
+# A search lists its best RESULT_LIMIT profiles at most; facets still count every match.
+RESULT_LIMIT = 1000
+# Facet counts are remembered this long per programme and search, and forgotten as soon as
+# a profile, tag or sector changes (signals.py); the delay only bounds what time changes
+# by itself (a verification that expires).
+FACETS_CACHE_SECONDS = 60
+_VERSION_KEY = "directory:search-version"
 _WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -30,10 +39,6 @@ class Criteria:
     q: str = ""
     sort: str = "relevance"
     filters: dict[str, list] = field(default_factory=dict)
-
-    def without(self, dimension: str) -> Criteria:
-        others = {name: values for name, values in self.filters.items() if name != dimension}
-        return Criteria(kind=self.kind, q=self.q, sort=self.sort, filters=others)
 
 
 def directory_settings() -> DirectorySettings:
@@ -53,176 +58,506 @@ def has_trigram() -> bool:
     return _has_trigram(connection.settings_dict["NAME"])
 
 
-def _term(word: str, *, prefix: bool) -> tuple[str, list[str]]:
-    simple = f"{word}:*" if prefix and len(word) >= 3 else word
-    sql = "(to_tsquery('simple', %s) || to_tsquery('french', %s) || to_tsquery('english', %s))"
-    return sql, [simple, word, word]
+@lru_cache(maxsize=2048)
+def _forms(words: tuple[str, ...]) -> tuple[frozenset[str], ...]:
+    """Each word's lexemes in the simple, French and English configurations (one query,
+    remembered: stemming depends on the words only)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tsvector_to_array(to_tsvector('simple', w)) || tsvector_to_array(to_tsvector('french', w))"
+            " || tsvector_to_array(to_tsvector('english', w)) FROM unnest(%s::text[]) WITH ORDINALITY AS t(w, n) ORDER BY n",
+            [list(words)],
+        )
+        return tuple(frozenset(row[0]) for row in cursor.fetchall())
 
 
-def text_query(q: str) -> tuple[str, list[str]] | None:
-    """A tsquery expression (SQL and parameters) for ``q``: every word must match,
-    in any of the simple, French or English forms; the last word also as a prefix.
+def _quoted(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _alternatives(word: str, forms: frozenset[str], *, prefix: bool) -> str:
+    """``word`` in any of its forms, each lexeme once: a repeated lexeme would make the
+    planner count it several times and expect far more matches than there are."""
+    prefix = prefix and len(word) >= 3
+    terms = [f"{_quoted(word)}:*"] if prefix else []
+    terms += [_quoted(lexeme) for lexeme in sorted(forms) if not (prefix and lexeme.startswith(word))]
+    return "(" + " | ".join(terms) + ")"
+
+
+def _words(q: str) -> list[str]:
+    """The words searched for: folded, reduced to ``[a-z0-9-]``, at most MAX_WORDS."""
+    words = _WORD.findall(fold(q))
+    # One-letter words ("d'Abidjan", "l'export") say little and match everything as prefixes.
+    return ([word for word in words if len(word) > 1] or words)[:MAX_WORDS]
+
+
+def text_query(q: str) -> str | None:
+    """A tsquery for ``q``: every word must match, in any of its simple, French or English
+    forms; the last word also as a prefix. Passed as a parameter (``%s::tsquery``).
 
     Words are reduced to ``[a-z0-9-]`` after folding, so nothing typed reaches the
     tsquery syntax; "agro-alimentaire" also matches "agroalimentaire".
     """
-    words = _WORD.findall(fold(q))
-    # One-letter words ("d'Abidjan", "l'export") say little and match everything as prefixes.
-    words = ([word for word in words if len(word) > 1] or words)[:MAX_WORDS]
+    words = _words(q)
     if not words:
         return None
-    parts, params = [], []
+    wanted = tuple(dict.fromkeys([*words, *(piece for word in words for piece in word.split("-")),
+                                  *(word.replace("-", "") for word in words)]))
+    forms = dict(zip(wanted, _forms(wanted), strict=True))
+    parts = []
     for index, word in enumerate(words):
         last = index == len(words) - 1
         if "-" in word:
-            pieces = [_term(piece, prefix=False) for piece in word.split("-")]
-            joined_sql, joined_params = _term(word.replace("-", ""), prefix=last)
-            sql = "((" + " && ".join(p[0] for p in pieces) + ") || " + joined_sql + ")"
-            part_params = [value for p in pieces for value in p[1]] + joined_params
+            pieces = " & ".join(_alternatives(piece, forms[piece], prefix=False) for piece in word.split("-"))
+            joined = word.replace("-", "")
+            parts.append(f"(({pieces}) | {_alternatives(joined, forms[joined], prefix=last)})")
         else:
-            sql, part_params = _term(word, prefix=last)
-        parts.append(sql)
-        params.extend(part_params)
-    return "(" + " && ".join(parts) + ")", params
+            parts.append(_alternatives(word, forms[word], prefix=last))
+    return " & ".join(parts)
 
 
-CONFIG = {
-    "companies": {"model": Company, "name": "name", "table": '"directory_company"'},
-    "experts": {"model": ExpertProfile, "name": "headline", "table": '"directory_expertprofile"'},
+@dataclass(frozen=True)
+class _Facet:
+    """How one facet reads a profile: a column, a flag, an array, a list in a string or a link table."""
+
+    value: str = ""  # SQL for the value grouped on (alias p)
+    shape: str = "column"  # column | flag | array | csv | link
+    link: tuple[str, str] = ("", "")  # link table and its column naming the profile
+    skip_empty: bool = False
+
+
+@dataclass(frozen=True)
+class _Kind:
+    model: type
+    table: str
+    name: str  # sorts by name
+    filters: dict[str, str]  # dimension -> SQL test on alias p, one parameter at most
+    facets: dict[str, _Facet]
+
+
+KINDS = {
+    "companies": _Kind(
+        model=Company,
+        table="directory_company",
+        name="name",
+        filters={
+            "sector": "p.sector_id = ANY(%s::bigint[])",
+            "country": "p.country = ANY(%s::text[])",
+            "export_stage": "p.export_stage = ANY(%s::text[])",
+            "size": "p.size = ANY(%s::text[])",
+            "verified": "p.verification_expires_at > now()",
+            "recommended": "p.is_recommended",
+            "languages": "p.languages && %s::varchar[]",
+            "tags": "p.id IN (SELECT company_id FROM directory_company_tags WHERE tag_id = ANY(%s::bigint[]))",
+        },
+        facets={
+            "sector": _Facet("p.sector_id"),
+            "country": _Facet("p.country"),
+            "export_stage": _Facet("p.export_stage", skip_empty=True),
+            "size": _Facet("p.size", skip_empty=True),
+            "verified": _Facet("p.verification_expires_at > now()", shape="flag"),
+            "recommended": _Facet("p.is_recommended", shape="flag"),
+            "languages": _Facet("p.languages", shape="array"),
+            "tags": _Facet(shape="link", link=("directory_company_tags", "company_id")),
+        },
+    ),
+    "experts": _Kind(
+        model=ExpertProfile,
+        table="directory_expertprofile",
+        name="headline",
+        filters={
+            "expertise": "p.id IN (SELECT expertprofile_id FROM directory_expertprofile_expertise"
+            " WHERE tag_id = ANY(%s::bigint[]))",
+            # CountryField(multiple=True) stores "FR,SN".
+            "countries": "string_to_array(p.countries, ',') && %s::text[]",
+            "languages": "p.languages && %s::varchar[]",
+            "availability": "p.availability = ANY(%s::text[])",
+            "recommended": "p.is_recommended",
+        },
+        facets={
+            "expertise": _Facet(shape="link", link=("directory_expertprofile_expertise", "expertprofile_id")),
+            "countries": _Facet("p.countries", shape="csv", skip_empty=True),
+            "languages": _Facet("p.languages", shape="array"),
+            "availability": _Facet("p.availability"),
+            "recommended": _Facet("p.is_recommended", shape="flag"),
+        },
+    ),
 }
 
 
-def visible(kind: str, *, is_member: bool) -> QuerySet:
-    """Profiles a viewer may see: never hidden ones; 'members' ones only to members."""
-    model = CONFIG[kind]["model"]
-    shown = [Company.Visibility.PUBLIC, Company.Visibility.MEMBERS] if is_member else [Company.Visibility.PUBLIC]
-    return model.objects.filter(visibility__in=shown)
+def _listed(is_member: bool) -> str:
+    """Profiles a viewer may see: never hidden ones; 'members' ones only to members.
+
+    Literal values (never input), so the planner matches the partial indexes on listed profiles.
+    """
+    if is_member:
+        return f"p.visibility IN ('{Company.Visibility.PUBLIC}', '{Company.Visibility.MEMBERS}')"
+    return f"p.visibility = '{Company.Visibility.PUBLIC}'"
 
 
-def _country_list_matches(column: str, codes: list[str]) -> Q:
-    # CountryField(multiple=True) stores "FR,SN"; codes come from the ISO list, never raw input.
-    query = Q()
-    for code in codes:
-        query |= Q(**{f"{column}__regex": rf"(^|,){re.escape(code)}(,|$)"})
-    return query
+def _filter_tests(criteria: Criteria) -> dict[str, tuple[str, list]]:
+    """The SQL test of each active filter, with its parameters."""
+    tests = {}
+    for dimension, sql in KINDS[criteria.kind].filters.items():
+        values = criteria.filters.get(dimension)
+        if values:
+            tests[dimension] = (sql, [list(values)] if "%s" in sql else [])
+    return tests
 
 
-def _apply_filters(queryset: QuerySet, criteria: Criteria) -> QuerySet:
-    filters = criteria.filters
-    if criteria.kind == "companies":
-        if filters.get("sector"):
-            queryset = queryset.filter(sector_id__in=filters["sector"])
-        if filters.get("country"):
-            queryset = queryset.filter(country__in=filters["country"])
-        if filters.get("export_stage"):
-            queryset = queryset.filter(export_stage__in=filters["export_stage"])
-        if filters.get("size"):
-            queryset = queryset.filter(size__in=filters["size"])
-        if filters.get("verified"):
-            queryset = queryset.filter(verification_expires_at__gt=timezone.now())
-        if filters.get("recommended"):
-            queryset = queryset.filter(is_recommended=True)
-        if filters.get("languages"):
-            queryset = queryset.filter(languages__overlap=filters["languages"])
-        if filters.get("tags"):
-            queryset = queryset.filter(pk__in=Company.tags.through.objects.filter(tag_id__in=filters["tags"]).values("company_id"))
-    else:
-        if filters.get("expertise"):
-            through = ExpertProfile.expertise.through
-            queryset = queryset.filter(pk__in=through.objects.filter(tag_id__in=filters["expertise"]).values("expertprofile_id"))
-        if filters.get("countries"):
-            queryset = queryset.filter(_country_list_matches("countries", filters["countries"]))
-        if filters.get("languages"):
-            queryset = queryset.filter(languages__overlap=filters["languages"])
-        if filters.get("availability"):
-            queryset = queryset.filter(availability__in=filters["availability"])
-        if filters.get("recommended"):
-            queryset = queryset.filter(is_recommended=True)
-    return queryset
+@dataclass(frozen=True)
+class _Match:
+    """One way for a query's words to select and rank profiles (SQL on alias p)."""
+
+    condition: str
+    params: list
+    rank: str
+    rank_params: list
+    title_condition: str = ""  # the same test on the names only
+    is_similar_names: bool = False
 
 
-def _matching(criteria: Criteria, *, is_member: bool) -> tuple[QuerySet, tuple[str, list] | None]:
-    queryset = visible(criteria.kind, is_member=is_member)
-    tsquery = text_query(criteria.q)
-    if tsquery is not None:
-        sql, params = tsquery
-        table = CONFIG[criteria.kind]["table"]
-        condition, condition_params = f"{table}.search_vector @@ {sql}", list(params)
-        folded = fold(criteria.q).strip()[:200]
-        if has_trigram() and len(folded) >= 3:
-            # A union of two index scans: an OR in one WHERE makes PostgreSQL scan every row.
-            condition = (
-                f"{table}.id IN (SELECT candidate.id FROM {table} candidate WHERE candidate.search_vector @@ {sql}"  # noqa: S608
-                f" UNION SELECT candidate.id FROM {table} candidate WHERE %s <%% candidate.search_name)"
+def _matches(criteria: Criteria) -> list[_Match]:
+    """The ways to match the words, tried in order until one finds something: the words
+    themselves, then names similar to what was typed (typo tolerance, pg_trgm only).
+
+    Similar names are looked for only when the words find nothing: the trigram index
+    answers every common trigram, so asking it for every search would cost most searches
+    a scan of thousands of rows.
+    """
+    query = text_query(criteria.q)
+    if query is None:
+        return []
+    tsquery, params = "%s::tsquery", [query]
+    folded = fold(criteria.q).strip()[:200]
+    rank, rank_params = f"ts_rank(p.search_vector, {tsquery})", list(params)
+    if not (has_trigram() and len(folded) >= 3):
+        return [_Match(f"p.search_vector @@ {tsquery}", params, rank, rank_params, f"p.search_title @@ {tsquery}")]
+    return [
+        _Match(
+            f"p.search_vector @@ {tsquery}", params,
+            f"{rank} + word_similarity(%s, p.search_name)", [*rank_params, folded],
+            f"p.search_title @@ {tsquery}",
+        ),
+        _Match("%s <%% p.search_name", [folded], "word_similarity(%s, p.search_name)", [folded], is_similar_names=True),
+    ]
+
+
+def _where(*parts: tuple[str, list]) -> tuple[str, list]:
+    sql = " AND ".join(f"({part})" for part, _ in parts if part)
+    return sql or "TRUE", [value for _, params in parts for value in params]
+
+
+class Results(Sequence):
+    """The listed matches of a search (RESULT_LIMIT at most), read as profiles page by page.
+
+    ``is_truncated``: more matched than are listed; ``is_similar_names``: nothing matched the
+    words, these are names close to what was typed.
+    """
+
+    kind: str
+    is_similar_names: bool = False
+
+    def count(self) -> int:
+        return len(self)
+
+    @property
+    def is_truncated(self) -> bool:
+        raise NotImplementedError
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self._slice(*index.indices(len(self))[:2])
+        return self._slice(index, index + 1)[0]
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def _slice(self, start: int, stop: int) -> list:
+        raise NotImplementedError
+
+
+class _RankedResults(Results):
+    """Ids already in order, fetched with one query."""
+
+    def __init__(self, kind: str, ids: list[int], *, is_similar_names: bool = False):
+        self.kind, self.is_similar_names = kind, is_similar_names
+        self.ids, self._more = ids[:RESULT_LIMIT], len(ids) > RESULT_LIMIT
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @property
+    def is_truncated(self) -> bool:
+        return self._more
+
+    def _slice(self, start: int, stop: int) -> list:
+        return _profiles(self.kind, self.ids[start:stop])
+
+
+class _SortedResults(Results):
+    """Matches of words in date or name order: counted (up to the limit), then read a page at a time.
+
+    Reading RESULT_LIMIT rows in order would walk the date or name index far past the first
+    page when few profiles match; a page of 20 stops early, and the count reads the matches
+    from the text index.
+    """
+
+    def __init__(self, kind: str, where: str, params: list, order: str, *, is_similar_names: bool = False):
+        self.kind, self.is_similar_names = kind, is_similar_names
+        self._where, self._params, self._order = where, params, order
+        self._count: int | None = None
+
+    def __len__(self) -> int:
+        if self._count is None:
+            table = KINDS[self.kind].table
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"WITH m AS MATERIALIZED (SELECT p.id FROM {table} p WHERE {self._where})"  # noqa: S608
+                    f" SELECT count(*) FROM (SELECT 1 FROM m LIMIT {RESULT_LIMIT + 1}) capped",
+                    self._params,
+                )
+                self._count = cursor.fetchone()[0]
+        return min(self._count, RESULT_LIMIT)
+
+    @property
+    def is_truncated(self) -> bool:
+        return len(self) < (self._count or 0)
+
+    def _slice(self, start: int, stop: int) -> list:
+        if stop <= start:
+            return []
+        table = KINDS[self.kind].table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT p.id FROM {table} p WHERE {self._where} ORDER BY {self._order}"  # noqa: S608
+                f" LIMIT {stop - start} OFFSET {start}",
+                self._params,
             )
-            condition_params.append(folded)
-        # Only fixed SQL fragments are interpolated; everything typed travels as a parameter.
-        queryset = queryset.filter(RawSQL(condition, condition_params, output_field=BooleanField()))  # noqa: S611
-    return _apply_filters(queryset, criteria), tsquery
+            ids = [row[0] for row in cursor.fetchall()]
+        return _profiles(self.kind, ids)
 
 
-def search(criteria: Criteria, *, is_member: bool) -> QuerySet:
-    """Visible profiles matching ``criteria``, sorted, ready to paginate."""
-    queryset, tsquery = _matching(criteria, is_member=is_member)
-    name = CONFIG[criteria.kind]["name"]
-    queryset = queryset.select_related("sector" if criteria.kind == "companies" else "user")
-    queryset = queryset.defer("search_vector")
-    if criteria.sort == "newest":
-        return queryset.order_by("-created_at", "-pk")
-    if criteria.sort == "name" or tsquery is None:
-        if criteria.sort == "relevance":
-            return queryset.order_by("-is_recommended", name, "pk")
-        return queryset.order_by(name, "pk")
-    sql, params = tsquery
-    table = CONFIG[criteria.kind]["table"]
-    rank_sql, rank_params = f"ts_rank({table}.search_vector, {sql})", list(params)
-    if has_trigram():
-        rank_sql += f" + word_similarity(%s, {table}.search_name)"
-        rank_params.append(fold(criteria.q).strip()[:200])
-    queryset = queryset.annotate(relevance=RawSQL(rank_sql, rank_params, output_field=FloatField()))  # noqa: S611
-    return queryset.order_by(F("relevance").desc(), "-is_recommended", "pk")
+def _profiles(kind: str, ids: list[int]) -> list:
+    """The profiles with these ids, in this order, in one query."""
+    if not ids:
+        return []
+    model = KINDS[kind].model
+    related = "sector" if kind == "companies" else "user"
+    rows = model.objects.filter(pk__in=ids).select_related(related).defer("search_vector", "search_title")
+    by_id = {row.pk: row for row in rows}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
-COMPANY_FACETS = {
-    "sector": "SELECT 'sector', sector_id::text, count(*) FROM ({sub}) m WHERE sector_id IS NOT NULL GROUP BY 2",
-    "country": "SELECT 'country', country::text, count(*) FROM ({sub}) m GROUP BY 2",
-    "export_stage": "SELECT 'export_stage', export_stage::text, count(*) FROM ({sub}) m WHERE export_stage <> '' GROUP BY 2",
-    "size": "SELECT 'size', size::text, count(*) FROM ({sub}) m WHERE size <> '' GROUP BY 2",
-    "verified": "SELECT 'verified', 'on', count(*) FROM ({sub}) m WHERE verification_expires_at > now()",
-    "recommended": "SELECT 'recommended', 'on', count(*) FROM ({sub}) m WHERE is_recommended",
-    "languages": "SELECT 'languages', language::text, count(*) FROM ({sub}) m, unnest(m.languages) language GROUP BY 2",
-    "tags": "SELECT 'tags', link.tag_id::text, count(*) FROM ({sub}) m "
-    "JOIN directory_company_tags link ON link.company_id = m.id GROUP BY 2",
-}
-EXPERT_FACETS = {
-    "expertise": "SELECT 'expertise', link.tag_id::text, count(*) FROM ({sub}) m "
-    "JOIN directory_expertprofile_expertise link ON link.expertprofile_id = m.id GROUP BY 2",
-    "countries": "SELECT 'countries', code::text, count(*) FROM ({sub}) m, "
-    "unnest(string_to_array(nullif(m.countries, ''), ',')) code GROUP BY 2",
-    "languages": "SELECT 'languages', language::text, count(*) FROM ({sub}) m, unnest(m.languages) language GROUP BY 2",
-    "availability": "SELECT 'availability', availability::text, count(*) FROM ({sub}) m GROUP BY 2",
-    "recommended": "SELECT 'recommended', 'on', count(*) FROM ({sub}) m WHERE is_recommended",
-}
-FACET_COLUMNS = {
-    "companies": ["id", "sector_id", "country", "export_stage", "size", "verification_expires_at", "is_recommended", "languages"],
-    "experts": ["id", "countries", "languages", "availability", "is_recommended"],
-}
+def search(criteria: Criteria, *, is_member: bool) -> Results:
+    """Visible profiles matching ``criteria``, sorted, RESULT_LIMIT at most: one query for
+    the ids in order (words in date or name order: a count, then a query per page), and
+    again with similar names when the words find nothing.
+
+    Relevance with words ranks every match when there are RESULT_LIMIT or fewer; beyond,
+    it ranks the profiles whose name matches first, then other matches, so a broad word
+    never makes PostgreSQL read and rank tens of thousands of rows.
+    """
+    matches = _matches(criteria)
+    if not matches:
+        return _run_search(criteria, is_member, None)
+    for match in matches:
+        results = _run_search(criteria, is_member, match)
+        if len(results):
+            break
+    return results
 
 
-def facet_counts(criteria: Criteria, *, is_member: bool) -> dict[str, dict[str, int]]:
-    """For every facet, how many visible profiles match each value, given the text query
-    and every *other* active filter. One query, whatever the number of facets."""
-    facets = COMPANY_FACETS if criteria.kind == "companies" else EXPERT_FACETS
-    parts, params = [], []
-    for dimension, template in facets.items():
-        queryset, _ = _matching(criteria.without(dimension), is_member=is_member)
-        sub_sql, sub_params = queryset.order_by().values(*FACET_COLUMNS[criteria.kind]).query.sql_with_params()
-        parts.append("(" + template.format(sub=sub_sql) + ")")
-        params.extend(sub_params)
-    counts: dict[str, dict[str, int]] = {dimension: {} for dimension in facets}
+def _run_search(criteria: Criteria, is_member: bool, match: _Match | None) -> Results:
+    kind = KINDS[criteria.kind]
+    listed = (_listed(is_member), [])
+    filters = list(_filter_tests(criteria).values())
+    limit = RESULT_LIMIT + 1
+    if match is None:
+        order = {
+            "newest": "p.created_at DESC, p.id DESC",
+            "name": f"p.{kind.name}, p.id",
+        }.get(criteria.sort, f"p.is_recommended DESC, p.{kind.name}, p.id")
+        where, params = _where(listed, *filters)
+        sql = f"SELECT p.id FROM {kind.table} p WHERE {where} ORDER BY {order} LIMIT {limit}"  # noqa: S608
+    elif criteria.sort in ("newest", "name"):
+        order = "p.created_at DESC, p.id DESC" if criteria.sort == "newest" else f"p.{kind.name}, p.id"
+        where, params = _where(listed, (match.condition, match.params), *filters)
+        return _SortedResults(criteria.kind, where, params, order, is_similar_names=match.is_similar_names)
+    else:
+        # Candidates: matches by name (tier 0, a small index), then any match (tier 1); each
+        # scan stops at the limit, and only the kept candidates are ranked. MATERIALIZED so
+        # that each scan is planned for all its rows (index, not a sequential scan hoping to
+        # meet enough matches early) yet read no further than the limit.
+        ctes, scans, params = [], [], []
+        tiers = [(0, match.title_condition), (1, match.condition)] if match.title_condition else [(1, match.condition)]
+        for tier, condition in tiers:
+            where, where_params = _where(listed, (condition, match.params), *filters)
+            ctes.append(f"tier_{tier} AS MATERIALIZED (SELECT p.id FROM {kind.table} p WHERE {where})")  # noqa: S608
+            scans.append(f"(SELECT id, {tier} AS tier FROM tier_{tier} LIMIT {limit})")  # noqa: S608
+            params += where_params
+        sql = (
+            f"WITH {', '.join(ctes)}, candidates AS (SELECT id, min(tier) AS tier FROM ({' UNION ALL '.join(scans)}) scans"  # noqa: S608
+            f" GROUP BY id ORDER BY min(tier), id LIMIT {limit}) "
+            f"SELECT p.id FROM candidates JOIN {kind.table} p ON p.id = candidates.id"
+            f" ORDER BY {match.rank} DESC, p.is_recommended DESC, p.id"
+        )
+        params += match.rank_params
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        for dimension, value, count in cursor.fetchall():
-            if count:
-                counts[dimension][value] = count
+        cursor.execute(sql, params)
+        ids = [row[0] for row in cursor.fetchall()]
+    return _RankedResults(criteria.kind, ids, is_similar_names=bool(match and match.is_similar_names))
+
+
+class FacetCounts(dict):
+    """Counts per facet and value (``counts["country"]["SN"]``), and ``total``: every match."""
+
+    total: int = 0
+
+
+def search_changed() -> None:
+    """Forget the current programme's remembered facet counts (its profiles changed)."""
+    cache.set(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def _version() -> str:
+    version = cache.get(_VERSION_KEY)
+    if version is None:
+        cache.add(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(_VERSION_KEY)
+    return version
+
+
+def _cache_key(criteria: Criteria, is_member: bool) -> str:
+    filters = sorted(
+        (name, sorted(str(value) for value in values) if isinstance(values, list | tuple) else str(values))
+        for name, values in criteria.filters.items() if values
+    )
+    search = repr((criteria.kind, _words(criteria.q), filters, is_member))
+    # The cache's key function adds the programme's schema name.
+    return f"directory:facets:{_version()}:{hashlib.sha256(search.encode()).hexdigest()}"
+
+
+def _may_cache() -> bool:
+    return not connection.in_atomic_block
+
+
+def facet_counts(criteria: Criteria, *, is_member: bool, use_cache: bool = True) -> FacetCounts:
+    """For every facet, how many visible profiles match each value, given the words and
+    every *other* active filter; and ``total``, how many match everything.
+
+    When the words find nothing, counts are those of the similar names, as in :func:`search`.
+    Remembered for FACETS_CACHE_SECONDS unless the programme's profiles change; never
+    inside a transaction, whose reads may include its own uncommitted (or rolled back) writes.
+    """
+    if not (use_cache and _may_cache()):
+        return _facet_counts(criteria, is_member)
+    key = _cache_key(criteria, is_member)
+    counts = cache.get(key)
+    if counts is None:
+        counts = _facet_counts(criteria, is_member)
+        cache.set(key, counts, FACETS_CACHE_SECONDS)
     return counts
+
+
+def _facet_counts(criteria: Criteria, is_member: bool) -> FacetCounts:
+    matches = _matches(criteria)
+    if not matches:
+        return _count_facets(criteria, is_member, None)
+    for match in matches:
+        counts = _count_facets(criteria, is_member, match)
+        if counts.total:
+            break
+    return counts
+
+
+def _count_facets(criteria: Criteria, is_member: bool, match: _Match | None) -> FacetCounts:
+    """One statement and one pass over the matches: they are read once into a CTE that
+    also says which filters each row passes, then one grouping-sets aggregate counts every
+    facet, with one count per active filter (a facet's own filter is left out of its counts).
+    """
+    kind = KINDS[criteria.kind]
+    tests = _filter_tests(criteria)
+    active = list(tests)
+    grouped = {name: facet for name, facet in kind.facets.items() if facet.shape != "link"}
+    linked = {name: facet for name, facet in kind.facets.items() if facet.shape == "link"}
+
+    columns = ["p.id"] + [f"{facet.value} AS g_{name}" for name, facet in grouped.items()]
+    params: list = []
+    for name in active:
+        columns.append(f"coalesce({tests[name][0]}, false) AS f_{name}")
+        params += tests[name][1]
+    # A row failing two filters counts nowhere: leave it out before counting.
+    fails: tuple[str, list] = ("", [])
+    if len(active) > 1:
+        fails = (
+            " + ".join(f"(CASE WHEN {tests[name][0]} THEN 0 ELSE 1 END)" for name in active) + " <= 1",
+            [value for name in active for value in tests[name][1]],
+        )
+    text = (match.condition, match.params) if match else ("", [])
+    where, where_params = _where((_listed(is_member), []), text, fails)
+    params += where_params
+
+    def passing(dimension: str | None) -> str:
+        return " AND ".join(f"f_{name}" for name in active if name != dimension) or "TRUE"
+
+    # The first count: rows passing every filter; then one per active filter, leaving it out.
+    counts_sql = ", ".join(f"count(*) FILTER (WHERE {passing(name)})" for name in [None, *active])
+    names = list(grouped)
+    group_columns = [f"g_{name}" for name in names]
+    # Matching words reads wide rows: once. Without words an index holds every column
+    # counted, and reading it twice costs less than keeping its rows aside.
+    materialized = "MATERIALIZED" if match else "NOT MATERIALIZED"
+    statement = (
+        f"WITH m AS {materialized} (SELECT {', '.join(columns)} FROM {kind.table} p WHERE {where}) "  # noqa: S608
+        f"SELECT GROUPING({', '.join(group_columns)}), NULL::bigint, {', '.join(group_columns)}, {counts_sql} "
+        f"FROM m GROUP BY GROUPING SETS ({', '.join(f'({column})' for column in group_columns)}, ())"
+    )
+    for index, facet in enumerate(linked.values()):
+        link_table, link_column = facet.link
+        nulls = ", ".join("NULL" for _ in names)
+        statement += (
+            f" UNION ALL SELECT {-1 - index}, link.tag_id, {nulls}, {counts_sql}"  # noqa: S608
+            f" FROM m JOIN {link_table} link ON link.{link_column} = m.id GROUP BY link.tag_id"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        rows = cursor.fetchall()
+
+    def count_for(name: str, counts) -> int:
+        return counts[active.index(name) + 1] if name in active else counts[0]
+
+    result = FacetCounts({name: {} for name in kind.facets})
+    every_column = (1 << len(names)) - 1
+    for row in rows:
+        grouping, link_value, values, counts = row[0], row[1], row[2:2 + len(names)], row[2 + len(names):]
+        if grouping < 0:
+            name = list(linked)[-1 - grouping]
+            _add(result[name], str(link_value), count_for(name, counts))
+        elif grouping == every_column:
+            result.total = counts[0]
+        else:
+            # GROUPING() has a 0 bit, the leftmost argument first, for the column grouped on.
+            position = next(i for i in range(len(names)) if not grouping & (1 << (len(names) - 1 - i)))
+            name = names[position]
+            for value in _facet_values(grouped[name], values[position]):
+                _add(result[name], value, count_for(name, counts))
+    return result
+
+
+def _facet_values(facet: _Facet, value) -> list[str]:
+    """The facet values one group stands for: arrays and comma lists are grouped whole."""
+    if facet.shape == "flag":
+        return ["on"] if value else []
+    if facet.shape == "array":
+        return [str(item) for item in value or []]
+    if facet.shape == "csv":
+        return [item for item in (value or "").split(",") if item]
+    if value is None or (facet.skip_empty and value == ""):
+        return []
+    return [str(value)]
+
+
+def _add(counts: dict[str, int], value: str, count: int) -> None:
+    if count:
+        counts[value] = counts.get(value, 0) + count

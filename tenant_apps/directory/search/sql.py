@@ -21,7 +21,8 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 $$
 """
 
-COMPANY_TRIGGER_FUNCTION = """
+# As created by migration 0002; 0005 replaces both trigger functions to fill ``search_title``.
+COMPANY_TRIGGER_FUNCTION_0002 = """
 CREATE OR REPLACE FUNCTION public.comptoir_company_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   NEW.search_vector := public.comptoir_weighted_vector(
@@ -36,7 +37,7 @@ BEGIN
 END $$
 """
 
-EXPERT_TRIGGER_FUNCTION = """
+EXPERT_TRIGGER_FUNCTION_0002 = """
 CREATE OR REPLACE FUNCTION public.comptoir_expert_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   NEW.search_vector := public.comptoir_weighted_vector(
@@ -125,6 +126,43 @@ CREATE INDEX IF NOT EXISTS company_name_trigram ON directory_company USING gin (
 CREATE INDEX IF NOT EXISTS expert_headline_trigram ON directory_expertprofile USING gin (search_name public.gin_trgm_ops);
 """
 
+# The names alone (weight A), as a second small vector: for searches matching more profiles
+# than are listed, profiles matching by name are ranked first without reading every match.
+COMPANY_TRIGGER_FUNCTION = """
+CREATE OR REPLACE FUNCTION public.comptoir_company_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE title text := public.comptoir_fold(concat_ws(' ', NEW.name, NEW.legal_name));
+BEGIN
+  NEW.search_title := public.comptoir_weighted_vector(title, NULL, NULL);
+  NEW.search_vector := public.comptoir_weighted_vector(
+    title,
+    public.comptoir_fold(concat_ws(' ',
+      (SELECT concat_ws(' ', s.name, s.name_en) FROM directory_sector s WHERE s.id = NEW.sector_id),
+      (SELECT string_agg(t.name, ' ') FROM directory_company_tags ct
+         JOIN directory_tag t ON t.id = ct.tag_id WHERE ct.company_id = NEW.id),
+      NEW.products_services, NEW.city)),
+    public.comptoir_fold(concat_ws(' ', NEW.description, NEW.goals)));
+  RETURN NEW;
+END $$
+"""
+
+EXPERT_TRIGGER_FUNCTION = """
+CREATE OR REPLACE FUNCTION public.comptoir_expert_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE title text := public.comptoir_fold(concat_ws(' ',
+  (SELECT u.full_name FROM accounts_user u WHERE u.id = NEW.user_id), NEW.headline));
+BEGIN
+  NEW.search_title := public.comptoir_weighted_vector(title, NULL, NULL);
+  NEW.search_vector := public.comptoir_weighted_vector(
+    title,
+    public.comptoir_fold(concat_ws(' ',
+      (SELECT string_agg(t.name, ' ') FROM directory_expertprofile_expertise e
+         JOIN directory_tag t ON t.id = e.tag_id WHERE e.expertprofile_id = NEW.id),
+      (SELECT string_agg(concat_ws(' ', s.name, s.name_en), ' ') FROM directory_expertprofile_sectors es
+         JOIN directory_sector s ON s.id = es.sector_id WHERE es.expertprofile_id = NEW.id))),
+    public.comptoir_fold(NEW.bio));
+  RETURN NEW;
+END $$
+"""
+
 EXTENSIONS = ("unaccent", "pg_trgm")
 
 
@@ -137,10 +175,23 @@ def install(cursor) -> None:
             if not cursor.fetchone():
                 cursor.execute(f'CREATE EXTENSION IF NOT EXISTS "{extension}" SCHEMA public')
     cursor.execute(fold_function_sql())
-    for statement in (WEIGHTED_VECTOR, COMPANY_TRIGGER_FUNCTION, EXPERT_TRIGGER_FUNCTION, TOUCH_FUNCTION, TRIGGERS, FOLDED_NAMES):
+    for statement in (WEIGHTED_VECTOR, COMPANY_TRIGGER_FUNCTION_0002, EXPERT_TRIGGER_FUNCTION_0002, TOUCH_FUNCTION, TRIGGERS, FOLDED_NAMES):
         cursor.execute(statement)
     if has_extension(cursor, "pg_trgm"):
         cursor.execute(TRIGRAM_INDEXES)
+
+
+def install_title_vectors(cursor) -> None:
+    """Fill ``search_title`` from now on and for every existing profile (migration 0005)."""
+    cursor.execute(COMPANY_TRIGGER_FUNCTION)
+    cursor.execute(EXPERT_TRIGGER_FUNCTION)
+    cursor.execute("UPDATE directory_company SET search_vector = NULL")
+    cursor.execute("UPDATE directory_expertprofile SET search_vector = NULL")
+
+
+def remove_title_vectors(cursor) -> None:
+    cursor.execute(COMPANY_TRIGGER_FUNCTION_0002)
+    cursor.execute(EXPERT_TRIGGER_FUNCTION_0002)
 
 
 def has_extension(cursor, name: str) -> bool:

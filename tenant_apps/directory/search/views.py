@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
 
 from shared_apps.accounts.permissions import can, permission_required
 from tenant_apps.directory.search import forms, selectors
@@ -40,20 +41,31 @@ def _search_page(request, form_class, template):
     form = form_class(request.GET)
     form.is_valid()
     criteria = form.criteria()
-    page = Paginator(selectors.search(criteria, is_member=is_member), PAGE_SIZE).get_page(request.GET.get("page"))
+    results = selectors.search(criteria, is_member=is_member)
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors.facet_counts(criteria, is_member=is_member)
-    context = {"form": form, "page": page, "facets": facet_groups(form, counts), "criteria": criteria}
-    if request.htmx and not request.htmx.boosted:
+    # Beyond the listed profiles, the facet pass knows how many matched in all.
+    total = max(counts.total, len(results)) if results.is_truncated else len(results)
+    context = {
+        "form": form, "page": page, "facets": facet_groups(form, counts), "criteria": criteria,
+        "results": results, "total": total, "result_limit": selectors.RESULT_LIMIT,
+    }
+    # htmx asks for the whole page when it restores an address missing from its history cache.
+    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
         return render(request, "directory/search/_results.html", context)
     return render(request, template, context)
 
 
+# One address answers with a page or a fragment: caches must keep them apart, or the Back
+# button could show a bare fragment.
 @require_GET
+@vary_on_headers("HX-Request")
 def company_search(request):
     return _search_page(request, forms.CompanySearchForm, "directory/search/company_search.html")
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def expert_search(request):
     return _search_page(request, forms.ExpertSearchForm, "directory/search/expert_search.html")
 

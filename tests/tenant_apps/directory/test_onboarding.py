@@ -13,7 +13,7 @@ from django_tenants.utils import tenant_context
 from shared_apps.accounts import services as account_services
 from shared_apps.accounts.models import Invitation
 from shared_apps.audit.models import AuditEvent
-from tenant_apps.directory.models import Company, PendingRepresentative, Representative, Sector
+from tenant_apps.directory.models import Company, DirectorySettings, PendingRepresentative, Representative, Sector
 from tenant_apps.directory.onboarding import resources
 
 HEADER = ["Company name", "Legal name", "Registration number", "Country", "City", "Sector", "Size", "Export stage",
@@ -364,3 +364,21 @@ def test_export_query_count_does_not_grow_with_companies(alpha):
             company = Company.objects.create(name=f"Company {number}", registration_number=str(number), country="FR")
             Representative.objects.create(company=company, user=UserFactory(email=f"rep{number}@example.org"))
         assert _queries() == few
+
+
+@pytest.mark.parametrize("path", ["/directory/", "/directory/tags/", "/verification/review/"])
+def test_moderators_find_the_export_on_their_directory_pages(alpha, path):
+    content = alpha.client(alpha.members["moderator"]).get(path).content.decode()
+    assert 'href="/manage/onboarding/export/?format=xlsx"' in content
+    assert 'href="/manage/onboarding/export/?format=csv"' in content
+
+
+def test_export_link_is_shown_only_with_the_permission(alpha, beta):
+    with tenant_context(alpha.tenant):
+        DirectorySettings.objects.update_or_create(pk=1, defaults={"is_public": True})
+    for client in (alpha.client(alpha.members["buyer"]), alpha.client(alpha.members["company_rep"]), alpha.client(),
+                   alpha.client(beta.members["moderator"])):
+        assert "/manage/onboarding/export/" not in client.get("/directory/").content.decode()
+    alpha.tenant.modules = [module for module in alpha.tenant.modules if module != "directory"]
+    alpha.tenant.save()
+    assert "/manage/onboarding/export/" not in alpha.client(alpha.members["moderator"]).get("/verification/review/").content.decode()

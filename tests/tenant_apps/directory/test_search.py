@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django_tenants.utils import tenant_context
 
 from tenant_apps.directory.models import Company, ExpertProfile, Sector, Tag
 from tenant_apps.directory.search import selectors
@@ -117,7 +118,7 @@ def test_facet_counts_reflect_other_filters_but_not_their_own(in_alpha):
     assert counts["languages"] == {"fr": 1, "en": 1}
     assert counts["verified"] == {"on": 1}
     assert counts["recommended"] == {"on": 1}
-    assert selectors.search(Criteria(filters={"country": ["SN"], "verified": True}), is_member=True).count() == 1
+    assert len(selectors.search(Criteria(filters={"country": ["SN"], "verified": True}), is_member=True)) == 1
 
 
 def test_facet_counts_follow_the_text_query(in_alpha):
@@ -150,3 +151,72 @@ def test_query_syntax_and_injection_strings_are_plain_text(in_alpha, q):
     list(selectors.search(Criteria(q=q), is_member=True))
     selectors.facet_counts(Criteria(q=q), is_member=True)
     assert Company.objects.filter(name="Sûre").exists()
+
+
+def test_each_form_of_a_word_is_asked_for_once(in_alpha):
+    # A lexeme repeated in the query makes the planner expect several times more matches.
+    assert selectors.text_query("cacao") == "('cacao':*)"
+    assert selectors.text_query("Café export") == "('caf' | 'cafe') & ('export':*)"
+
+
+def test_similar_names_only_when_the_words_find_nothing(in_alpha):
+    if not selectors.has_trigram():
+        pytest.skip("pg_trgm is not installed: typo tolerance is off (documented fallback)")
+    _company(name="Tissages Kouassi")
+    _company(name="Atelier Bleu", description="Nous kouasi.")
+
+    exact = selectors.search(Criteria(q="kouasi"), is_member=True)
+    assert [company.name for company in exact] == ["Atelier Bleu"] and not exact.is_similar_names
+
+    similar = selectors.search(Criteria(q="tisages"), is_member=True)
+    assert [company.name for company in similar] == ["Tissages Kouassi"] and similar.is_similar_names
+    assert selectors.facet_counts(Criteria(q="tisages"), is_member=True).total == 1
+
+
+def test_broad_search_lists_the_best_matches_names_first_and_counts_them_all(in_alpha, monkeypatch):
+    monkeypatch.setattr(selectors, "RESULT_LIMIT", 2)
+    for number in range(4):
+        _company(name=f"Maison {number}", description="Nous vendons du cacao.")
+    _company(name="Cacao du Sud", description="Fèves.")
+
+    results = selectors.search(Criteria(q="cacao"), is_member=True)
+
+    assert results.is_truncated and len(results) == 2
+    assert results[0].name == "Cacao du Sud"
+    assert selectors.facet_counts(Criteria(q="cacao"), is_member=True).total == 5
+    assert not selectors.search(Criteria(q="fèves"), is_member=True).is_truncated
+
+    by_name = selectors.search(Criteria(q="cacao", sort="name"), is_member=True)
+    assert by_name.is_truncated and [company.name for company in by_name] == ["Cacao du Sud", "Maison 0"]
+    assert [company.name for company in by_name[1:2]] == ["Maison 0"]
+
+
+def test_facet_counts_with_two_filters_leave_out_each_ones_own(in_alpha):
+    food = Sector.objects.create(name="Agroalimentaire", slug="agro")
+    textile = Sector.objects.create(name="Textile", slug="textile")
+    _company(name="A", sector=food, country="SN")
+    _company(name="B", sector=food, country="CI")
+    _company(name="C", sector=textile, country="SN")
+    _company(name="D", sector=textile, country="CI", size="micro")
+
+    counts = selectors.facet_counts(Criteria(filters={"country": ["SN"], "sector": [food.pk]}), is_member=True)
+
+    assert counts["country"] == {"SN": 1, "CI": 1}  # food companies, any country
+    assert counts["sector"] == {str(food.pk): 1, str(textile.pk): 1}  # Senegalese companies, any sector
+    assert counts["size"] == {}  # D fails both filters
+    assert counts.total == 1
+
+
+def test_facet_counts_are_remembered_until_a_profile_changes(in_alpha, beta, monkeypatch, django_assert_num_queries):
+    monkeypatch.setattr(selectors, "_may_cache", lambda: True)
+    _company(name="Cacao Sud", country="CI")
+    criteria = Criteria(q="cacao")
+    first = selectors.facet_counts(criteria, is_member=True)
+
+    with django_assert_num_queries(0):
+        assert selectors.facet_counts(criteria, is_member=True) == first
+
+    _company(name="Cacao Nord", country="GH")
+    assert selectors.facet_counts(criteria, is_member=True)["country"] == {"CI": 1, "GH": 1}
+    with tenant_context(beta.tenant):
+        assert selectors.facet_counts(criteria, is_member=True)["country"] == {}

@@ -127,3 +127,37 @@ def test_directory_settings_of_another_tenant_are_not_changed(alpha, beta):
     alpha.client(beta.members["tenant_admin"]).post("/directory/settings/", {"is_public": "on"})
     with tenant_context(alpha.tenant):
         assert not DirectorySettings.objects.filter(is_public=True).exists()
+
+
+def test_broad_search_counts_every_match_and_says_how_many_are_listed(alpha, monkeypatch):
+    from tenant_apps.directory.search import selectors
+
+    monkeypatch.setattr(selectors, "RESULT_LIMIT", 2)
+    for number in range(3):
+        listed_company(alpha, name=f"Cacao {number}")
+    content = alpha.client(alpha.members["buyer"]).get("/directory/", {"q": "cacao"}).content.decode()
+    assert "3 results" in content
+    assert "The first 2 are listed" in content
+
+
+def test_history_restore_gets_the_whole_page_and_caches_keep_page_and_fragment_apart(alpha):
+    listed_company(alpha, name="Retour SARL")
+    client = alpha.client(alpha.members["buyer"])
+    response = client.get("/directory/", {"q": "retour"}, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    assert "<html" in response.content.decode() and "Retour SARL" in response.content.decode()
+    assert "HX-Request" in response["Vary"]
+
+
+def test_fragment_announces_the_new_count_and_binds_the_filters(alpha):
+    listed_company(alpha, name="Annonce SA", country="SN")
+    content = alpha.client(alpha.members["buyer"]).get("/directory/", {"q": "annonce"}, HTTP_HX_REQUEST="true").content.decode()
+    assert '<p id="directory-status" hx-swap-oob="innerHTML">1 result</p>' in content
+    assert 'class="directory-facets" hx-get="/directory/"' in content
+
+
+def test_country_filters_are_named_in_the_readers_language(alpha):
+    listed_company(alpha, name="Maison Allemande", country="DE")
+    client = alpha.client(alpha.members["buyer"])
+    client.cookies["django_language"] = "fr"
+    content = client.get("/directory/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Allemagne" in content
