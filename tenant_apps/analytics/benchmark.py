@@ -257,19 +257,17 @@ def default_search(query: str) -> list[int]:
     """
     from tenant_apps.directory.search.selectors import text_query
 
-    parsed = text_query(query)
-    if parsed is None:
+    tsquery = text_query(query)
+    if tsquery is None:
         return []
-    tsquery, params = parsed
-    # text_query's SQL holds placeholders only; the words are parameters.
     statement = (
-        f"WITH q AS (SELECT {tsquery} AS q), "  # noqa: S608
+        "WITH q AS (SELECT %s::tsquery AS q), "
         "matches AS (SELECT p.id, p.search_vector FROM catalogue_product p, q "
         "WHERE p.status = 'published' AND p.search_vector @@ q.q LIMIT 1000) "
         "SELECT m.id FROM matches m, q ORDER BY ts_rank_cd(m.search_vector, q.q) DESC, m.id LIMIT 20"
     )
     with connection.cursor() as cursor:
-        cursor.execute(statement, params)
+        cursor.execute(statement, [tsquery])
         return [row[0] for row in cursor.fetchall()]
 
 

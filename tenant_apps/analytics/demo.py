@@ -11,6 +11,7 @@ import random
 import secrets
 from datetime import datetime, time, timedelta
 
+from django.db.models import Max
 from django.utils import timezone
 
 DAYS = 150
@@ -27,7 +28,7 @@ def seed_analytics(tenant) -> None:
     from tenant_apps.directory.models import Company
     from tenants import services as tenant_services
 
-    if not tenant.has_module("analytics") or Event.objects.filter(kind=Event.Kind.PRODUCT_VIEW).exists():
+    if not tenant.has_module("analytics") or Event.objects.filter(kind=Event.Kind.COMPANY_VIEW).exists():
         return
     today = timezone.localdate()
     companies = list(Company.objects.order_by("pk").values_list("pk", flat=True))
@@ -40,7 +41,9 @@ def seed_analytics(tenant) -> None:
         products.setdefault(company_id, []).append(product_id)
     rng = random.Random(2026)
     zone = timezone.get_current_timezone()
-    events, inquiry_id = [], 0
+    # Past inquiries told by events alone, numbered clear of the real threads' ids.
+    events = []
+    inquiry_id = (Event.objects.aggregate(last=Max("inquiry_id"))["last"] or 0) + 1000
     for offset in range(DAYS, -1, -1):
         day = today - timedelta(days=offset)
         for rank, company_id in enumerate(companies):

@@ -19,6 +19,7 @@ from tenant_apps.analytics.models import DailyStat, Event, InquiryFact, RollupSt
 
 logger = logging.getLogger(__name__)
 
+PASSIVE_KINDS = frozenset({Event.Kind.COMPANY_VIEW, Event.Kind.PRODUCT_VIEW, Event.Kind.SEARCH_IMPRESSION})
 KINDS = frozenset(Event.Kind.values)
 # Events of the last minutes before a run may still be in flight when it reads: the day
 # before is re-aggregated once more during the first minutes after midnight.
@@ -74,7 +75,9 @@ def record_event(
     now = timezone.now()
     visitor, country = "", ""
     if request is not None:
-        if visitors.is_bot(request):
+        # Only passive views are filtered for bots: a member's deliberate action (an
+        # inquiry, a message, a revealed contact) is an interaction whatever sent it.
+        if kind in PASSIVE_KINDS and visitors.is_bot(request):
             return None
         if user is None and request.user.is_authenticated:
             user = request.user

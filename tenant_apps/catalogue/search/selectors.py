@@ -52,11 +52,11 @@ def _apply_filters(queryset: QuerySet, criteria: Criteria) -> QuerySet:
     return queryset
 
 
-def _matching(criteria: Criteria) -> tuple[QuerySet, tuple[str, list] | None]:
+def _matching(criteria: Criteria) -> tuple[QuerySet, str | None]:
     queryset = listed_products()
     tsquery = text_query(criteria.q)
     if tsquery is not None:
-        sql, params = tsquery
+        sql, params = "%s::tsquery", [tsquery]
         condition, condition_params = f"{TABLE}.search_vector @@ {sql}", list(params)
         folded = fold(criteria.q).strip()[:200]
         if has_trigram() and len(folded) >= 3:
@@ -79,7 +79,7 @@ def search(criteria: Criteria, *, languages: list[str]) -> QuerySet:
         return queryset.order_by(F("published_at").desc(nulls_last=True), "-pk")
     if criteria.sort == "title":
         return queryset.order_by("title", "pk")
-    sql, params = tsquery
+    sql, params = "%s::tsquery", [tsquery]
     rank_sql, rank_params = f"ts_rank({TABLE}.search_vector, {sql})", list(params)
     if has_trigram():
         rank_sql += f" + word_similarity(%s, {TABLE}.search_name)"
