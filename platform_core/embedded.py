@@ -34,9 +34,9 @@ def local_database_url() -> str | None:
     return None
 
 
-def local_redis_url() -> str | None:
+def local_redis_url(db: int = 0) -> str | None:
     if is_listening("127.0.0.1", 6379):
-        return "redis://127.0.0.1:6379/0"
+        return f"redis://127.0.0.1:6379/{db}"
     return None
 
 

@@ -180,7 +180,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis, cache and Celery ----------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if not REDIS_URL and env.bool("COMPTOIR_PREFER_LOCAL_SERVICES", default=False):
-    REDIS_URL = embedded.local_redis_url() or ""
+    # The test suite keeps to its own database number: it empties its cache between tests.
+    REDIS_URL = embedded.local_redis_url(db=1 if TESTING else 0) or ""
 if REDIS_URL:
     CACHES = {
         "default": {

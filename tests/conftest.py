@@ -7,10 +7,13 @@ that is rolled back, schema changes included.
 
 from __future__ import annotations
 
+import itertools
+import time
 from dataclasses import dataclass, field
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.utils import translation
@@ -129,6 +132,24 @@ def outsider(db):
 def _public_schema_after_each_test():
     yield
     connection.set_schema_to_public()
+
+
+_CACHE_GENERATIONS = itertools.count(int(time.time()) * 100_000)
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_keys():
+    """Each test reads and writes its own cache keys (a cache version of its own).
+
+    Database changes roll back after a test, cache entries do not: without this, what one
+    test cached (a banner list, facet counts) would show in the next one, and query
+    counts would depend on which tests ran before and how long ago.
+    """
+    cache = caches["default"]
+    previous = cache.version
+    cache.version = next(_CACHE_GENERATIONS)
+    yield
+    cache.version = previous
 
 
 @pytest.fixture(autouse=True)
