@@ -12,6 +12,7 @@ from django_tenants.utils import schema_context
 from platform_core.demo_directory import seed_directory
 from shared_apps.accounts import services as services_accounts
 from shared_apps.accounts.models import Membership, User
+from shared_apps.billing.demo import seed_billing
 from tenant_apps.catalogue.demo import seed_catalogue
 from tenants import catalog, services
 from tenants.models import Tenant
@@ -139,6 +140,7 @@ def seed_demo(*, domain_suffix: str = "localhost") -> list[Tenant]:
         with schema_context(tenant.schema_name):
             seed_directory(tenant, slug, people)
             seed_catalogue(tenant, slug, people)
+            seed_billing(tenant, slug, people)
         tenants.append(tenant)
     return tenants
 
