@@ -463,22 +463,23 @@ class FakeStripe:
         if params.get("starting_after") and params.get("ending_before"):
             raise StripeError(400, "invalid_request_error",
                               "You may only specify one of these parameters: ending_before, starting_after.")
+        kind = url.rsplit("/", 1)[-1].removesuffix("s")
         if params.get("starting_after"):
-            cursor = self._cursor(params, "starting_after")
+            cursor = self._cursor(params, "starting_after", kind)
             after = [obj for obj in ordered if (obj["created"], obj["_sequence"]) < cursor]
             data, has_more = after[:limit], len(after) > limit
         elif params.get("ending_before"):
-            cursor = self._cursor(params, "ending_before")
+            cursor = self._cursor(params, "ending_before", kind)
             before = [obj for obj in ordered if (obj["created"], obj["_sequence"]) > cursor]
             data, has_more = before[-limit:], len(before) > limit
         else:
             data, has_more = ordered[:limit], len(ordered) > limit
         return {"object": "list", "data": data, "has_more": has_more, "url": url}
 
-    def _cursor(self, params: dict, name: str) -> tuple[int, int]:
+    def _cursor(self, params: dict, name: str, kind: str) -> tuple[int, int]:
         obj = self.objects.get(params[name])
         if obj is None:
-            raise missing("object", params[name], name)
+            raise missing(kind, params[name], name)
         return obj["created"], obj["_sequence"]
 
     @staticmethod

@@ -85,6 +85,8 @@ def test_stripe_errors_keep_stripe_shapes(stripe_server, api):
         api.v1.balance_transactions.list(params={"payout": "po_nope"})
     with pytest.raises(stripe.InvalidRequestError) as too_many:
         api.v1.balance_transactions.list(params={"limit": 101})
+    with pytest.raises(stripe.InvalidRequestError) as lost_cursor:
+        api.v1.balance_transactions.list(params={"starting_after": "txn_gone"})
     with pytest.raises(stripe.InvalidRequestError) as bad_range:
         api.v1.payouts.list(params={"arrival_date": {"gte": "tomorrow"}})
 
@@ -92,6 +94,7 @@ def test_stripe_errors_keep_stripe_shapes(stripe_server, api):
     assert manual_filter.value.param == "payout" and manual_filter.value.http_status == 400
     assert (unknown.value.http_status, unknown.value.code, unknown.value.param) == (404, "resource_missing", "payout")
     assert too_many.value.param == "limit"
+    assert lost_cursor.value.user_message == "No such balance_transaction: 'txn_gone'"
     assert bad_range.value.param == "arrival_date[gte]"
 
     stripe_server.fail_requests(403, "This API key cannot read balance transactions.")
