@@ -13,6 +13,7 @@ from platform_core.demo_directory import seed_directory
 from platform_core.demo_verification import seed_verification
 from shared_apps.accounts import services as services_accounts
 from shared_apps.accounts.models import Membership, User
+from shared_apps.billing.demo import seed_billing
 from tenant_apps.analytics.demo import seed_analytics
 from tenant_apps.catalogue.demo import seed_catalogue
 from tenant_apps.inquiries.demo import seed_inquiries
@@ -147,6 +148,7 @@ def seed_demo(*, domain_suffix: str = "localhost") -> list[Tenant]:
                 seed_verification(people)
             seed_catalogue(tenant, slug, people)
             seed_promotion(tenant, slug, people)
+            seed_billing(tenant, slug, people)
         seed_inquiries(tenant, slug, people)
         # Last: it rolls up every event the other demos recorded.
         with schema_context(tenant.schema_name):

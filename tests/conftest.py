@@ -128,6 +128,44 @@ def outsider(db):
     return UserFactory(email="outsider@example.org")
 
 
+@pytest.fixture(scope="session")
+def _stripe_server():
+    from tests.stripe_server import StripeServer
+
+    server = StripeServer(webhook_secret="whsec_test_comptoir", api_key="sk_test_comptoir").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def stripe_server(_stripe_server, settings):
+    """The local Stripe-compatible server (tests/stripe_server), emptied, with the
+    platform's Stripe settings pointing at it."""
+    _stripe_server.reset()
+    settings.STRIPE_SECRET_KEY = _stripe_server.api_key
+    settings.STRIPE_WEBHOOK_SECRET = _stripe_server.webhook_secret
+    settings.STRIPE_API_BASE = _stripe_server.base_url
+    return _stripe_server
+
+
+@pytest.fixture
+def deliver(platform_client, django_capture_on_commit_callbacks):
+    """Post the local Stripe server's new events to the webhook endpoint, signed, and run
+    what they queue (the processing task runs eagerly in tests)."""
+
+    def deliver_events(server, events=None):
+        responses = []
+        for event in (events if events is not None else server.pending_events()):
+            payload, signature = server.signed(event)
+            with django_capture_on_commit_callbacks(execute=True):
+                responses.append(platform_client.post("/billing/stripe/webhook/", data=payload,
+                                                      content_type="application/json",
+                                                      HTTP_STRIPE_SIGNATURE=signature))
+        return responses
+
+    return deliver_events
+
+
 @pytest.fixture(autouse=True)
 def _public_schema_after_each_test():
     yield

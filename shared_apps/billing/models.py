@@ -120,6 +120,10 @@ class Plan(models.Model):
         except (TypeError, ValueError):
             return 0
 
+    def feature_quotas(self) -> list[tuple[str, int]]:
+        """Each feature's label and quota, in the order of FEATURES (0: not included)."""
+        return [(label, self.quota(key)) for key, label in FEATURES.items()]
+
 
 class CompanyPrice(models.Model):
     """A negotiated price for one seller company: a fixed amount or a percentage off the plan."""

@@ -379,15 +379,17 @@ def _require_offered(tenant, plan: Plan) -> None:
 
 
 @transaction.atomic
-def subscribe_by_invoice(*, tenant, account: BillingAccount, plan: Plan, actor) -> Subscription:
-    """Start a subscription paid by bank transfer. With a trial, the first invoice comes at its
-    end; otherwise it is issued now, due in the programme's payment term."""
+def subscribe_by_invoice(*, tenant, account: BillingAccount, plan: Plan, actor,
+                         start: datetime | None = None) -> Subscription:
+    """Start a subscription paid by bank transfer, now or at ``start`` (the demo replays a
+    past one). With a trial, the first invoice comes at its end; otherwise it is issued at
+    the start, due in the programme's payment term."""
     _require_offered(tenant, plan)
     BillingAccount.objects.for_tenant(tenant).select_for_update().get(pk=account.pk)
     _require_no_live_subscription(tenant, account)
+    now = start or timezone.now()
     Subscription.objects.for_tenant(tenant).filter(account=account, status=SubscriptionStatus.INCOMPLETE).update(
-        status=SubscriptionStatus.CANCELED, canceled_at=timezone.now())
-    now = timezone.now()
+        status=SubscriptionStatus.CANCELED, canceled_at=now)
     amount = price_for(plan, account.company_id)
     subscription = Subscription(
         tenant=tenant, account=account, plan=plan, company_id=account.company_id, company_name=account.company_name,
@@ -403,7 +405,7 @@ def subscribe_by_invoice(*, tenant, account: BillingAccount, plan: Plan, actor) 
         subscription.current_period_start = now
         subscription.current_period_end = period_end_after(now, plan.interval)
         subscription.save()
-        _invoice_period(tenant, subscription)
+        _invoice_period(tenant, subscription, issued_at=now)
     record(action="billing.subscribed", tenant=tenant, actor=actor, target=subscription,
            after={"plan": plan.code, "payment_method": PaymentMethod.INVOICE, "amount": amount})
     return subscription

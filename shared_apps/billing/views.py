@@ -23,7 +23,7 @@ from platform_core.forms import add_service_errors, posted, response_status
 from shared_apps.accounts.permissions import can, operator_required, permission_required
 from shared_apps.billing import forms, gateway, pdf, selectors, services, webhooks
 from shared_apps.billing.entitlements import company_id_of
-from shared_apps.billing.models import FEATURES, InvoiceStatus, PaymentMethod, WebhookEvent
+from shared_apps.billing.models import InvoiceStatus, PaymentMethod, WebhookEvent
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 50
@@ -57,7 +57,7 @@ def overview(request):
     negotiated = selectors.negotiated_prices_for(tenant, company.pk)
     offers = [{"plan": plan, "amount": negotiated[plan.pk].price_for(plan.amount) if plan.pk in negotiated else plan.amount,
                "is_negotiated": plan.pk in negotiated,
-               "features": [(label, plan.quota(key)) for key, label in FEATURES.items()]} for plan in plans]
+               "features": plan.feature_quotas()} for plan in plans]
     card_enabled = gateway.is_enabled()
     subscribe_form = forms.SubscribeForm(plans=plans, card_enabled=card_enabled) if plans and not (
         subscription and subscription.status != "incomplete") else None

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from shared_apps.finance.money import exponent, to_major
 
@@ -118,5 +119,7 @@ def bar_chart(*, chart_id: str, title: str, description: str, categories: list[s
             y = y_of(max(value, 0))
             chart.bars.append(Bar(x=round(left + index * bar_width, 2), y=y, width=round(bar_width, 2),
                                   height=round(abs(y_of(value) - y_of(0)), 2), colour=line.colour,
-                                  label=f"{label}, {line.name}: {_axis_label(value, currency, whole=False)} {currency}"))
+                                  label=_("%(category)s, %(series)s: %(amount)s %(currency)s") % {
+                                      "category": label, "series": line.name,
+                                      "amount": _axis_label(value, currency, whole=False), "currency": currency}))
     return chart

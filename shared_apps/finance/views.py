@@ -165,7 +165,8 @@ def mismatch_detail(request, pk):
 
 
 def _month_label(month) -> str:
-    return date_format(month, "M Y")
+    # "N" (juin, juil.) rather than "M": French's three-letter months make June and July both "jui".
+    return date_format(month, "N Y")
 
 
 def _revenue_chart(*, chart_id: str, since, until, currency: str, tenant=None):

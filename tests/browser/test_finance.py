@@ -40,12 +40,14 @@ def _books(tenant):
                                         company_name=account.company_name, kind=kind, amount=amount, currency="EUR",
                                         occurred_at=now - timedelta(days=days_ago), **fields)
 
-    paid = invoice("F-2026-00001", 24_000, 20)
+    # Numbered apart from billing's own "F-" series: the billing browser tests issue invoices
+    # in the same programme and session.
+    paid = invoice("FIN-2026-00001", 24_000, 20)
     entry("invoice", 24_000, 20, source="platform", invoice=paid, description=paid.number)
     entry("payment", 23_000, 5, source="bank", invoice=paid, bank_reference="VIR 2026 0042")
     Invoice.plain.filter(pk=paid.pk).update(status="paid", amount_paid=24_000, paid_at=now - timedelta(days=5),
                                             payment_reference="VIR 2026 0042")
-    invoice("F-2026-00002", 12_000, 25)
+    invoice("FIN-2026-00002", 12_000, 25)
     for number in range(4):
         entry("charge", 9_900, 10 + number, source="stripe", stripe_object_id=f"ch_browser_{number}",
               stripe_balance_transaction_id=f"txn_browser_{number}")

@@ -1,4 +1,4 @@
-"""A local Stripe-compatible server for the billing tests (see server.py)."""
+"""The local Stripe-compatible server every test uses (see server.py)."""
 
 from tests.stripe_server.server import StripeServer, decode_form, sign
 

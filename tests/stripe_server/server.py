@@ -6,9 +6,16 @@ endpoints Comptoir uses, and signs the events it emits exactly as Stripe does
 (``Stripe-Signature: t=<unix>,v1=<HMAC-SHA256 of "t.payload" with the whsec secret>``).
 
 Test-control endpoints under ``/_test/`` stand in for what a person or time does at
-Stripe: completing Checkout, a card that will be declined, a period that renews, a payout.
-Events are kept in order; a test delivers them (``deliver``) to Django's test client, or
-the server posts them to ``webhook_url`` when one is set (the browser tests' live server).
+Stripe: completing Checkout, a card that will be declined, a period that renews, an
+automatic payout of the available balance. ``StripeServer.add_charge``, ``add_refund``
+and ``add_payout`` run the same flows from Python, dated in the past when a test needs
+history. Events are kept in order; a test delivers them (``deliver``) to Django's test
+client, or the server posts them to ``webhook_url`` when one is set (the browser tests'
+live server).
+
+Lists are Stripe's: newest first, ``limit`` (1 to 100, 10 by default), ``starting_after``
+and ``ending_before`` cursors, a ``has_more`` that tells the truth, and range filters
+(``created[gte]=…``) where Stripe has them.
 """
 
 from __future__ import annotations
@@ -23,11 +30,22 @@ import threading
 import time
 import urllib.request
 from copy import deepcopy
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 API_VERSION = "2026-10-28.endive"
-MONTH = 30 * 24 * 3600
+DAY = 24 * 3600
+MONTH = 30 * DAY
+YEAR = 365 * DAY
+# Card payments become available for payout this long after they are made.
+AVAILABLE_AFTER = 2 * DAY
+RANGE_OPERATORS = ("gt", "gte", "lt", "lte")
+
+
+def card_fee(amount: int) -> int:
+    """Stripe's standard European card pricing: 1.5 % + 0.25."""
+    return round(amount * 0.015) + 25
 
 
 class StripeError(Exception):
@@ -37,8 +55,17 @@ class StripeError(Exception):
                                                      **({"param": param} if param else {})}}
 
 
-def missing(kind: str, object_id: str) -> StripeError:
-    return StripeError(404, "invalid_request_error", f"No such {kind}: '{object_id}'", "resource_missing", "id")
+def missing(kind: str, object_id: str, param: str = "id") -> StripeError:
+    return StripeError(404, "invalid_request_error", f"No such {kind}: '{object_id}'", "resource_missing", param)
+
+
+def public(value):
+    """A copy without the server's own bookkeeping (keys starting with ``_``), as Stripe sends it."""
+    if isinstance(value, dict):
+        return {key: public(item) for key, item in value.items() if not key.startswith("_")}
+    if isinstance(value, list):
+        return [public(item) for item in value]
+    return value
 
 
 def decode_form(body: str) -> dict:
@@ -80,16 +107,23 @@ class FakeStripe:
     def __init__(self, *, webhook_secret: str, api_key: str):
         self.webhook_secret, self.api_key = webhook_secret, api_key
         self.lock = threading.RLock()
-        self.objects: dict[str, dict] = {}
-        self.events: list[dict] = []
-        self.delivered = 0
-        self.idempotent: dict[tuple[str, str], tuple[int, dict]] = {}
-        self.declining_customers: set[str] = set()
-        self.clock_offset = 0
-        self.requests: list[tuple[str, str]] = []
-        self.webhook_url = ""
-        self.webhook_host = ""
         self._counter = itertools.count(1)
+        self.base_url = ""
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget every object, event and setting, as a new Stripe account would start."""
+        with self.lock:
+            self.objects: dict[str, dict] = {}
+            self.events: list[dict] = []
+            self.delivered = 0
+            self.idempotent: dict[tuple[str, str], tuple[int, dict]] = {}
+            self.declining_customers: set[str] = set()
+            self.clock_offset = 0
+            self.requests: list[str] = []
+            self.failing: tuple[int, str] | None = None
+            self.webhook_url = ""
+            self.webhook_host = ""
 
     # State helpers
 
@@ -103,19 +137,23 @@ class FakeStripe:
         obj.setdefault("id", self.new_id(prefix))
         obj.setdefault("created", self.now())
         obj.setdefault("livemode", False)
+        obj["_sequence"] = next(self._counter)
         self.objects[obj["id"]] = obj
         return obj
 
-    def get(self, kind: str, object_id: str, prefix: str) -> dict:
+    def get(self, kind: str, object_id: str, prefix: str, param: str = "id") -> dict:
         obj = self.objects.get(object_id)
         if obj is None or not object_id.startswith(prefix):
-            raise missing(kind, object_id)
+            raise missing(kind, object_id, param)
         return obj
+
+    def of_type(self, object_type: str) -> list[dict]:
+        return [obj for obj in self.objects.values() if obj.get("object") == object_type]
 
     def emit(self, event_type: str, obj: dict, previous: dict | None = None) -> dict:
         event = {"id": self.new_id("evt"), "object": "event", "api_version": API_VERSION, "created": self.now(),
                  "livemode": False, "pending_webhooks": 1, "type": event_type, "request": {"id": None},
-                 "data": {"object": deepcopy(obj), **({"previous_attributes": previous} if previous else {})}}
+                 "data": {"object": public(obj), **({"previous_attributes": public(previous)} if previous else {})}}
         self.events.append(event)
         if self.webhook_url:
             threading.Thread(target=self.post_event, args=(event,), daemon=True).start()
@@ -139,12 +177,107 @@ class FakeStripe:
 
     # Billing flows
 
-    def balance_transaction(self, source: str, amount: int, currency: str, kind: str) -> dict:
-        fee = round(amount * 0.015) + 25 if kind == "charge" else 0
-        return self.add("txn", {"object": "balance_transaction", "amount": amount, "currency": currency, "fee": fee,
-                                "net": amount - fee, "source": source, "type": kind, "status": "available",
-                                "available_on": self.now() + 2 * 24 * 3600,
-                                "fee_details": [{"amount": fee, "currency": currency, "type": "stripe_fee"}] if fee else []})
+    def balance_transaction(self, source: str, amount: int, currency: str, kind: str, *, created: int | None = None,
+                            fee: int | None = None) -> dict:
+        created = self.now() if created is None else created
+        fee = (card_fee(amount) if kind == "charge" else 0) if fee is None else fee
+        return self.add("txn", {
+            "object": "balance_transaction", "amount": amount, "currency": currency, "fee": fee, "net": amount - fee,
+            "source": source, "type": kind, "reporting_category": kind, "description": None, "exchange_rate": None,
+            "created": created, "available_on": created + (AVAILABLE_AFTER if amount > 0 else 0), "status": "pending",
+            "fee_details": [{"amount": fee, "currency": currency, "type": "stripe_fee", "description": "Stripe processing fees",
+                             "application": None}] if fee else [],
+        })
+
+    def settle(self) -> None:
+        """Balance transactions whose ``available_on`` has come are available (for a payout)."""
+        now = self.now()
+        for txn in self.of_type("balance_transaction"):
+            if txn["status"] == "pending" and txn["available_on"] <= now:
+                txn["status"] = "available"
+
+    def customer(self, customer_id: str) -> dict:
+        """The customer, created on the spot for a test that names one Stripe has not seen."""
+        if customer_id not in self.objects:
+            self.add("cus", {"id": customer_id, "object": "customer", "email": None, "name": None, "metadata": {}})
+        return self.get("customer", customer_id, "cus_")
+
+    def charge(self, *, customer: str | None, amount: int, currency: str, invoice: str | None = None,
+               description: str | None = None, created: int | None = None, fee: int | None = None) -> dict:
+        """A card payment that succeeds: its payment intent, the charge, its balance transaction
+        (with Stripe's fee unless ``fee`` says otherwise), and ``charge.succeeded``."""
+        created = self.now() if created is None else created
+        intent = self.add("pi", {"object": "payment_intent", "amount": amount, "currency": currency, "customer": customer,
+                                 "status": "succeeded", "created": created})
+        charge = self.add("ch", {"object": "charge", "amount": amount, "currency": currency, "customer": customer,
+                                 "paid": True, "status": "succeeded", "captured": True, "payment_intent": intent["id"],
+                                 "refunded": False, "amount_refunded": 0, "invoice": invoice, "description": description,
+                                 "created": created})
+        charge["balance_transaction"] = self.balance_transaction(charge["id"], amount, currency, "charge", created=created,
+                                                                 fee=fee)["id"]
+        intent["latest_charge"] = charge["id"]
+        self.emit("charge.succeeded", charge)
+        return charge
+
+    def refund(self, *, charge_id: str, amount: int | None = None, reason: str | None = None,
+               created: int | None = None) -> dict:
+        """Give back part or all of a charge: the refund, its negative balance transaction,
+        ``refund.created`` and ``charge.refunded``."""
+        charge = self.get("charge", charge_id, "ch_", "charge")
+        left = charge["amount"] - charge["amount_refunded"]
+        amount = left if amount is None else int(amount)
+        if amount <= 0 or amount > left:
+            raise StripeError(400, "invalid_request_error",
+                              f"Refund amount ({amount}) is greater than unrefunded amount on charge.",
+                              "amount_too_large", "amount")
+        created = self.now() if created is None else created
+        refund = self.add("re", {"object": "refund", "amount": amount, "currency": charge["currency"],
+                                 "charge": charge["id"], "status": "succeeded", "reason": reason, "created": created})
+        refund["balance_transaction"] = self.balance_transaction(refund["id"], -amount, charge["currency"], "refund",
+                                                                 created=created)["id"]
+        charge["amount_refunded"] += amount
+        charge["refunded"] = charge["amount_refunded"] == charge["amount"]
+        self.emit("refund.created", refund)
+        self.emit("charge.refunded", charge)
+        return refund
+
+    def payout(self, *, currency: str, amount: int | None = None, automatic: bool = True,
+               transactions: list[str] | None = None, created: int | None = None, arrival_date: int | None = None,
+               status: str = "paid", description: str | None = None) -> dict:
+        """A payout to the bank. An automatic one pays out the available balance of its
+        currency (or the ``transactions`` named) and lists them under ``payout=``; its
+        amount is their net unless one is given. A manual one pays out ``amount``."""
+        created = self.now() if created is None else created
+        arrival_date = created + DAY if arrival_date is None else arrival_date
+        self.settle()
+        if transactions is not None:
+            paid_out = [self.get("balance transaction", txn_id, "txn_") for txn_id in transactions]
+        elif automatic:
+            paid_out = [txn for txn in self.of_type("balance_transaction")
+                        if txn["currency"] == currency and txn["type"] != "payout" and not txn.get("_payout")
+                        and txn["status"] == "available" and txn["created"] <= created]
+        else:
+            paid_out = []
+        if amount is None:
+            amount = sum(txn["net"] for txn in paid_out)
+        if amount <= 0 and transactions is None and automatic:
+            raise StripeError(400, "invalid_request_error", "Your available balance is too low for a payout.",
+                              "balance_insufficient", "amount")
+        payout = self.add("po", {
+            "object": "payout", "amount": amount, "currency": currency, "arrival_date": arrival_date,
+            "automatic": automatic, "status": status, "method": "standard", "type": "bank_account",
+            "destination": "ba_test_local", "source_type": "card", "description": description, "metadata": {},
+            "statement_descriptor": None, "failure_code": None, "failure_message": None, "created": created,
+        })
+        own = self.balance_transaction(payout["id"], -amount, currency, "payout", created=created)
+        payout["balance_transaction"] = own["id"]
+        if automatic:
+            for txn in [*paid_out, own]:
+                txn["_payout"] = payout["id"]
+        self.emit("payout.created", payout)
+        if status == "paid":
+            self.emit("payout.paid", payout)
+        return payout
 
     def subscription_period(self, subscription: dict) -> tuple[int, int]:
         item = subscription["items"]["data"][0]
@@ -187,11 +320,11 @@ class FakeStripe:
         if invoice["amount_due"] == 0:
             return self._mark_paid(invoice, subscription, charge=None)
         customer = invoice["customer"]
-        intent = self.add("pi", {"object": "payment_intent", "amount": invoice["amount_due"], "currency": invoice["currency"],
-                                 "customer": customer, "status": "processing"})
         if customer in self.declining_customers:
             self.declining_customers.discard(customer)
-            intent["status"] = "requires_payment_method"
+            intent = self.add("pi", {"object": "payment_intent", "amount": invoice["amount_due"],
+                                     "currency": invoice["currency"], "customer": customer,
+                                     "status": "requires_payment_method"})
             charge = self.add("ch", {"object": "charge", "amount": invoice["amount_due"], "currency": invoice["currency"],
                                      "customer": customer, "paid": False, "status": "failed", "captured": False,
                                      "failure_code": "card_declined", "payment_intent": intent["id"], "refunded": False,
@@ -204,13 +337,8 @@ class FakeStripe:
                 subscription["status"] = "past_due"
                 self.emit("customer.subscription.updated", subscription, previous)
             return False
-        charge = self.add("ch", {"object": "charge", "amount": invoice["amount_due"], "currency": invoice["currency"],
-                                 "customer": customer, "paid": True, "status": "succeeded", "captured": True,
-                                 "payment_intent": intent["id"], "refunded": False, "amount_refunded": 0,
-                                 "invoice": invoice["id"], "description": f"Invoice {invoice['number']}"})
-        charge["balance_transaction"] = self.balance_transaction(charge["id"], charge["amount"], charge["currency"], "charge")["id"]
-        intent["status"], intent["latest_charge"] = "succeeded", charge["id"]
-        self.emit("charge.succeeded", charge)
+        charge = self.charge(customer=customer, amount=invoice["amount_due"], currency=invoice["currency"],
+                             invoice=invoice["id"], description=f"Invoice {invoice['number']}")
         return self._mark_paid(invoice, subscription, charge=charge)
 
     def _mark_paid(self, invoice: dict, subscription: dict, charge: dict | None) -> bool:
@@ -268,6 +396,16 @@ class FakeStripe:
         self.attempt_payment(self.create_invoice(subscription, reason="subscription_cycle"))
         return subscription
 
+    def automatic_payout(self, currency: str) -> dict:
+        """Stripe's daily payout: the available balance leaves for the bank and arrives a day later."""
+        payout = self.payout(currency=currency, status="in_transit")
+        self.clock_offset += max(payout["arrival_date"] - self.now(), 0)
+        previous = {"status": payout["status"]}
+        payout["status"] = "paid"
+        self.emit("payout.updated", payout, previous)
+        self.emit("payout.paid", payout)
+        return payout
+
     def retry_payment(self, subscription_id: str) -> dict:
         subscription = self.get("subscription", subscription_id, "sub_")
         invoice = self.objects[subscription["latest_invoice"]]
@@ -279,7 +417,11 @@ class FakeStripe:
 
     def handle(self, method: str, path: str, query: dict, form: dict, idempotency_key: str) -> tuple[int, dict]:
         with self.lock:
-            self.requests.append((method, path))
+            self.requests.append(f"{method} {path}")
+            if self.failing is not None and path.startswith("/v1/"):
+                status, message = self.failing
+                return status, {"error": {"type": "api_error" if status >= 500 else "invalid_request_error",
+                                          "message": message}}
             if idempotency_key and method == "POST":
                 cached = self.idempotent.get((path, idempotency_key))
                 if cached is not None:
@@ -306,7 +448,72 @@ class FakeStripe:
                     elif isinstance(value, dict):
                         next_targets.append(value)
                 targets = next_targets
-        return {key: value for key, value in obj.items() if not key.startswith("_")}
+        return public(obj)
+
+    # Lists
+
+    def page(self, items: list[dict], params: dict, url: str) -> dict:
+        """One page of a list, newest first, from the ``starting_after`` or ``ending_before`` cursor."""
+        limit = self._integer(params, "limit", default=10)
+        if not 1 <= limit <= 100:
+            raise StripeError(400, "invalid_request_error",
+                              "This value must be greater than or equal to 1 and less than or equal to 100.",
+                              param="limit")
+        ordered = sorted(items, key=lambda obj: (obj["created"], obj["_sequence"]), reverse=True)
+        if params.get("starting_after") and params.get("ending_before"):
+            raise StripeError(400, "invalid_request_error",
+                              "You may only specify one of these parameters: ending_before, starting_after.")
+        kind = url.rsplit("/", 1)[-1].removesuffix("s")
+        if params.get("starting_after"):
+            cursor = self._cursor(params, "starting_after", kind)
+            after = [obj for obj in ordered if (obj["created"], obj["_sequence"]) < cursor]
+            data, has_more = after[:limit], len(after) > limit
+        elif params.get("ending_before"):
+            cursor = self._cursor(params, "ending_before", kind)
+            before = [obj for obj in ordered if (obj["created"], obj["_sequence"]) > cursor]
+            data, has_more = before[-limit:], len(before) > limit
+        else:
+            data, has_more = ordered[:limit], len(ordered) > limit
+        return {"object": "list", "data": data, "has_more": has_more, "url": url}
+
+    def _cursor(self, params: dict, name: str, kind: str) -> tuple[int, int]:
+        obj = self.objects.get(params[name])
+        if obj is None:
+            raise missing(kind, params[name], name)
+        return obj["created"], obj["_sequence"]
+
+    @staticmethod
+    def _integer(params: dict, name: str, *, default: int | None = None) -> int | None:
+        value = params.get(name)
+        if value is None or value == "":
+            return default
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise StripeError(400, "invalid_request_error", f"Invalid integer: {value}", param=name) from None
+
+    def in_range(self, items: list[dict], params: dict, field: str) -> list[dict]:
+        """Filter on ``field=<t>`` or ``field[gt|gte|lt|lte]=<t>``, as Stripe's range parameters."""
+        bounds = params.get(field)
+        if bounds is None or bounds == "":
+            return items
+        if not isinstance(bounds, dict):
+            exact = self._integer(params, field)
+            return [obj for obj in items if obj[field] == exact]
+        for operator in bounds:
+            if operator not in RANGE_OPERATORS:
+                raise StripeError(400, "invalid_request_error", f"Received unknown parameter: {field}[{operator}]",
+                                  param=f"{field}[{operator}]")
+        limits = {}
+        for operator, value in bounds.items():
+            try:
+                limits[operator] = int(value)
+            except (TypeError, ValueError):
+                raise StripeError(400, "invalid_request_error", f"Invalid integer: {value}",
+                                  param=f"{field}[{operator}]") from None
+        checks = {"gt": int.__gt__, "gte": int.__ge__, "lt": int.__lt__, "lte": int.__le__}
+        return [obj for obj in items if all(checks[operator](int(obj[field]), bound)
+                                            for operator, bound in limits.items())]
 
     def _route(self, method: str, path: str, query: dict, form: dict) -> tuple[int, dict]:
         params = {**query, **form}
@@ -314,7 +521,7 @@ class FakeStripe:
         segments = [segment for segment in path.split("/") if segment]
         try:
             if segments[:1] == ["_test"]:
-                return 200, self._control(method, segments[1:], params)
+                return 200, public(self._control(method, segments[1:], params))
             if segments[:1] != ["v1"]:
                 raise StripeError(404, "invalid_request_error", f"Unrecognized request URL ({method}: {path}).")
             resource, rest = segments[1], segments[2:]
@@ -375,8 +582,8 @@ class FakeStripe:
                                     "inclusive": params.get("inclusive") == "true", "active": True,
                                     "display_name": params.get("display_name", "VAT")})
         if method == "GET" and not rest:
-            rates = [o for o in self.objects.values() if o.get("object") == "tax_rate" and o["active"]]
-            return self.list_object(rates, "/v1/tax_rates")
+            rates = [rate for rate in self.of_type("tax_rate") if rate["active"]]
+            return self.page(rates, params, "/v1/tax_rates")
         return self.get("tax rate", rest[0], "txr_")
 
     def _checkout_sessions(self, method, rest, params):
@@ -446,54 +653,61 @@ class FakeStripe:
 
     def _invoices(self, method, rest, params):
         if not rest:
-            invoices = [o for o in self.objects.values() if o.get("object") == "invoice"
-                        and (not params.get("customer") or o["customer"] == params["customer"])]
-            return self.list_object(invoices[::-1][: int(params.get("limit", 10))], "/v1/invoices")
+            invoices = [invoice for invoice in self.of_type("invoice")
+                        if not params.get("customer") or invoice["customer"] == params["customer"]]
+            return self.page(self.in_range(invoices, params, "created"), params, "/v1/invoices")
         return self.get("invoice", rest[0], "in_")
 
     def _charges(self, method, rest, params):
+        if not rest:
+            charges = [charge for charge in self.of_type("charge")
+                       if not params.get("customer") or charge["customer"] == params["customer"]]
+            return self.page(self.in_range(charges, params, "created"), params, "/v1/charges")
         return self.get("charge", rest[0], "ch_")
 
     def _payment_intents(self, method, rest, params):
         return self.get("payment_intent", rest[0], "pi_")
 
     def _balance_transactions(self, method, rest, params):
-        return self.get("balance transaction", rest[0], "txn_")
+        self.settle()
+        if rest:
+            return self.get("balance transaction", rest[0], "txn_")
+        transactions = self.of_type("balance_transaction")
+        if params.get("payout"):
+            payout = self.get("payout", params["payout"], "po_", "payout")
+            if not payout["automatic"]:
+                raise StripeError(400, "invalid_request_error", "Balance transaction history can only be filtered on "
+                                  "automatic transfers, not manual.", param="payout")
+            transactions = [txn for txn in transactions if txn.get("_payout") == payout["id"]]
+        for name in ("type", "source", "currency"):
+            if params.get(name):
+                transactions = [txn for txn in transactions if txn[name] == params[name]]
+        return self.page(self.in_range(transactions, params, "created"), params, "/v1/balance_transactions")
 
     def _refunds(self, method, rest, params):
         if method == "POST" and not rest:
             self._required(params, "charge")
-            charge = self.get("charge", params["charge"], "ch_")
-            amount = int(params.get("amount") or charge["amount"] - charge["amount_refunded"])
-            if amount <= 0 or amount > charge["amount"] - charge["amount_refunded"]:
-                raise StripeError(400, "invalid_request_error",
-                                  f"Refund amount ({amount}) is greater than unrefunded amount on charge.",
-                                  "amount_too_large", "amount")
-            refund = self.add("re", {"object": "refund", "amount": amount, "currency": charge["currency"],
-                                     "charge": charge["id"], "status": "succeeded", "reason": params.get("reason")})
-            refund["balance_transaction"] = self.balance_transaction(refund["id"], -amount, charge["currency"], "refund")["id"]
-            charge["amount_refunded"] += amount
-            charge["refunded"] = charge["amount_refunded"] == charge["amount"]
-            self.emit("refund.created", refund)
-            self.emit("charge.refunded", charge)
-            return refund
+            return self.refund(charge_id=params["charge"], amount=self._integer(params, "amount"),
+                               reason=params.get("reason"))
         if not rest:
-            refunds = [o for o in self.objects.values() if o.get("object") == "refund"
-                       and (not params.get("charge") or o["charge"] == params["charge"])]
-            return self.list_object(refunds, "/v1/refunds")
+            refunds = [refund for refund in self.of_type("refund")
+                       if not params.get("charge") or refund["charge"] == params["charge"]]
+            return self.page(self.in_range(refunds, params, "created"), params, "/v1/refunds")
         return self.get("refund", rest[0], "re_")
 
     def _payouts(self, method, rest, params):
         if method == "POST" and not rest:
+            # A payout made through the API is manual: Stripe pays out the amount asked
+            # (this server does not check the balance covers it).
             self._required(params, "amount", "currency")
-            payout = self.add("po", {"object": "payout", "amount": int(params["amount"]), "currency": params["currency"],
-                                     "status": "paid", "arrival_date": self.now() + 24 * 3600, "description": params.get("description")})
-            payout["balance_transaction"] = self.balance_transaction(payout["id"], -payout["amount"], payout["currency"], "payout")["id"]
-            self.emit("payout.created", payout)
-            self.emit("payout.paid", payout)
-            return payout
+            return self.payout(amount=self._integer(params, "amount"), currency=params["currency"], automatic=False,
+                               description=params.get("description"))
         if not rest:
-            return self.list_object([o for o in self.objects.values() if o.get("object") == "payout"], "/v1/payouts")
+            payouts = self.of_type("payout")
+            if params.get("status"):
+                payouts = [payout for payout in payouts if payout["status"] == params["status"]]
+            payouts = self.in_range(self.in_range(payouts, params, "created"), params, "arrival_date")
+            return self.page(payouts, params, "/v1/payouts")
         return self.get("payout", rest[0], "po_")
 
     def _control(self, method, segments, params):
@@ -508,6 +722,8 @@ class FakeStripe:
                 return self.renew(subscription_id)
             case ["subscriptions", subscription_id, "retry_payment"]:
                 return self.retry_payment(subscription_id)
+            case ["payouts"]:
+                return self.automatic_payout(params.get("currency") or "eur")
             case ["clock", "advance"]:
                 self.clock_offset += int(params.get("seconds", 0))
                 return {"now": self.now()}
@@ -581,8 +797,17 @@ class _Handler(BaseHTTPRequestHandler):
         self._dispatch("DELETE")
 
 
+def _timestamp(value) -> int | None:
+    if value is None:
+        return None
+    return int(value.timestamp()) if isinstance(value, datetime) else int(value)
+
+
 class StripeServer:
-    """The server in a daemon thread on a free loopback port; ``stop()`` shuts it down."""
+    """The server in a daemon thread on a free loopback port; ``stop()`` shuts it down.
+
+    One server can serve a whole test session: ``reset()`` empties it between tests.
+    """
 
     def __init__(self, *, webhook_secret: str = "whsec_test_local", api_key: str = "sk_test_local"):
         self.state = FakeStripe(webhook_secret=webhook_secret, api_key=api_key)
@@ -592,6 +817,14 @@ class StripeServer:
         self.state.base_url = self.base_url
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
+    @property
+    def api_key(self) -> str:
+        return self.state.api_key
+
+    @property
+    def webhook_secret(self) -> str:
+        return self.state.webhook_secret
+
     def start(self) -> StripeServer:
         self.thread.start()
         return self
@@ -599,6 +832,23 @@ class StripeServer:
     def stop(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+    def reset(self) -> None:
+        self.state.reset()
+
+    def now(self) -> int:
+        """The server's clock (moved on by renewals, payouts and ``clock/advance``)."""
+        return self.state.now()
+
+    @property
+    def requests(self) -> list[str]:
+        """Every request received, as ``"GET /v1/payouts"``, in order."""
+        return self.state.requests
+
+    def fail_requests(self, status: int, message: str) -> None:
+        """Answer every API request with this error, as Stripe does for a key it refuses,
+        until ``reset()``."""
+        self.state.failing = (status, message)
 
     def control(self, path: str, **params) -> dict:
         """POST to a test-control endpoint over HTTP, as an outside actor would."""
@@ -616,3 +866,38 @@ class StripeServer:
 
     def signed(self, event: dict) -> tuple[bytes, str]:
         return self.state.signed(event)
+
+    # Activity at Stripe, through the server's own flows, dated when a test needs history.
+
+    def add_charge(self, *, amount: int, currency: str = "eur", customer: str = "", created=None,
+                   fee: int | None = None) -> tuple[dict, dict]:
+        """A card payment that succeeded and its balance transaction; the fee is Stripe's
+        pricing unless given. ``created`` is a datetime or a Unix time (now by default)."""
+        with self.state.lock:
+            if customer:
+                self.state.customer(customer)
+            charge = self.state.charge(customer=customer or None, amount=amount, currency=currency,
+                                       created=_timestamp(created), fee=fee)
+            return public(charge), public(self.state.objects[charge["balance_transaction"]])
+
+    def add_refund(self, *, charge: dict, amount: int | None = None, created=None) -> tuple[dict, dict]:
+        """A refund of ``charge`` (all that is left of it by default) and its balance transaction."""
+        with self.state.lock:
+            refund = self.state.refund(charge_id=charge["id"], amount=amount, created=_timestamp(created))
+            return public(refund), public(self.state.objects[refund["balance_transaction"]])
+
+    def add_payout(self, *, amount: int | None = None, currency: str = "eur", arrival_date=None,
+                   transactions: list[dict] | None = None, automatic: bool = True, status: str = "paid",
+                   created=None) -> dict:
+        """A payout that reached the bank on ``arrival_date`` (created a day before unless
+        given). An automatic one pays out ``transactions`` (the available balance when
+        None) and its amount is their net unless ``amount`` says otherwise."""
+        arrival = _timestamp(arrival_date)
+        created = _timestamp(created)
+        if created is None and arrival is not None:
+            created = arrival - DAY
+        with self.state.lock:
+            payout = self.state.payout(
+                currency=currency, amount=amount, automatic=automatic, created=created, arrival_date=arrival,
+                status=status, transactions=None if transactions is None else [txn["id"] for txn in transactions])
+            return public(payout)

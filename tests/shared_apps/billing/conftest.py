@@ -1,4 +1,5 @@
-"""Billing fixtures: a local Stripe server, seller companies in each programme, plans."""
+"""Billing fixtures: seller companies in each programme, plans. The local Stripe server
+(``stripe_server``) and ``deliver`` are in tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -11,20 +12,6 @@ from django_tenants.utils import schema_context
 from shared_apps.accounts.models import Membership
 from shared_apps.billing import services
 from tests.factories import MembershipFactory, UserFactory
-from tests.stripe_server import StripeServer
-
-WEBHOOK_SECRET = "whsec_test_comptoir"
-API_KEY = "sk_test_comptoir"
-
-
-@pytest.fixture
-def stripe_server(settings):
-    server = StripeServer(webhook_secret=WEBHOOK_SECRET, api_key=API_KEY).start()
-    settings.STRIPE_SECRET_KEY = API_KEY
-    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
-    settings.STRIPE_API_BASE = server.base_url
-    yield server
-    server.stop()
 
 
 @pytest.fixture
@@ -74,21 +61,3 @@ def plans(alpha):
                              interval="month", vat_rate=Decimal("20.00"),
                              features={"products_online": 200, "featured_slots": 3, "campaign_credits": 2})
     return {"basic": basic, "pro": pro}
-
-
-@pytest.fixture
-def deliver(platform_client, django_capture_on_commit_callbacks):
-    """Post the local Stripe server's new events to the webhook endpoint, signed, and run
-    what they queue (the processing task runs eagerly in tests)."""
-
-    def deliver_events(server, events=None):
-        responses = []
-        for event in (events if events is not None else server.pending_events()):
-            payload, signature = server.signed(event)
-            with django_capture_on_commit_callbacks(execute=True):
-                responses.append(platform_client.post("/billing/stripe/webhook/", data=payload,
-                                                      content_type="application/json",
-                                                      HTTP_STRIPE_SIGNATURE=signature))
-        return responses
-
-    return deliver_events

@@ -190,3 +190,14 @@ def test_operator_defines_a_programme_plan_from_the_console(platform_client, ope
     plan = services.Plan.objects.for_tenant(alpha.tenant).get(code="console")
     assert (plan.amount, plan.currency, plan.interval) == (120_000, "EUR", "year")
     assert alpha.client(alpha.members["tenant_admin"]).get("/console/billing/programmes/alpha/plans/").status_code == 404
+
+
+def test_plan_lists_name_their_features_for_admins_and_operators(platform_client, operator, alpha, plans, no_stripe):
+    admin_page = alpha.client(alpha.members["tenant_admin"]).get("/manage/billing/").content.decode()
+    from tests.conftest import sign_in
+
+    sign_in(platform_client, operator)
+    console_page = platform_client.get(f"/console/billing/programmes/{alpha.tenant.slug}/plans/").content.decode()
+    for page in (admin_page, console_page):
+        assert "Featured product slots: 3" in page and "Products online: 200" in page
+        assert "featured_slots:" not in page

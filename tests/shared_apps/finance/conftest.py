@@ -1,4 +1,5 @@
-"""Billing data as shared_apps.billing writes it, finance staff, and a local Stripe server."""
+"""Billing data as shared_apps.billing writes it, and finance staff. The local Stripe
+server (``stripe_server``) is in tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -23,25 +24,8 @@ from shared_apps.billing.models import (
 from shared_apps.finance.models import PlatformRole
 from tests.conftest import enrol_backup_codes, sign_in
 from tests.factories import UserFactory
-from tests.finance.stripe_server import LocalStripeServer
 
 _numbers = itertools.count(1)
-
-
-@pytest.fixture(scope="session")
-def _stripe_server():
-    server = LocalStripeServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def stripe_server(_stripe_server, settings):
-    """The local Stripe server, emptied, with the platform's settings pointing at it."""
-    _stripe_server.reset()
-    settings.STRIPE_SECRET_KEY = _stripe_server.api_key
-    settings.STRIPE_API_BASE = _stripe_server.url
-    return _stripe_server
 
 
 @pytest.fixture

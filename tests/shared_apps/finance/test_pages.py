@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.conf import settings
@@ -331,6 +331,17 @@ def test_reports_in_french(finance_client, alpha_books):
     assert response.status_code == 200
     assert "Chiffre d’affaires par mois" in page or "Chiffre d'affaires par mois" in page
     assert "1\xa0234,56 EUR" in page
+
+
+def test_french_reports_tell_june_from_july(finance_client, alpha_books):
+    alpha_books.entry(kind=LedgerEntry.Kind.PAYMENT, source=LedgerEntry.Source.BANK, amount=5_000,
+                      occurred_at=timezone.make_aware(datetime(2026, 7, 10, 12)))
+    finance_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    response = finance_client.get("/finance/reports/", {"since": "2026-06-01", "until": "2026-07-31",
+                                                        "currency": "EUR"}, HTTP_ACCEPT_LANGUAGE="fr")
+    page = response.content.decode()
+    assert "juin 2026" in page and "juil. 2026" in page
+    assert "juil. 2026, Chiffre d’affaires : 50,00 EUR" in page
 
 
 # --- Failed Stripe events -------------------------------------------------------------------

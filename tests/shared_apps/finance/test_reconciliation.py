@@ -1,4 +1,4 @@
-"""Reconciliation against a local Stripe-compatible server, through the real stripe library."""
+"""Reconciliation against the local Stripe-compatible server, through the real stripe library."""
 
 from __future__ import annotations
 
@@ -54,8 +54,8 @@ def test_books_that_match_stripe_and_the_bank_raise_no_mismatch(alpha, alpha_boo
 
 def test_a_planted_mismatch_of_each_kind_is_flagged(alpha, alpha_books, stripe_server):
     account = alpha_books.account(name="Acme", customer="cus_acme")
-    # Paid at Stripe, never booked.
-    unbooked, _txn = stripe_server.add_charge(amount=5_000, customer="cus_acme", created=_days_ago(6))
+    # Paid at Stripe, never booked: the payment and its Stripe fee are missing.
+    unbooked, unbooked_txn = stripe_server.add_charge(amount=5_000, customer="cus_acme", created=_days_ago(6))
     # Booked, unknown at Stripe.
     ghost = alpha_books.entry(kind=LedgerEntry.Kind.CHARGE, amount=7_000, account=account, occurred_at=_days_ago(6),
                               stripe_object_id="ch_ghost", stripe_balance_transaction_id="txn_ghost")
@@ -92,6 +92,7 @@ def test_a_planted_mismatch_of_each_kind_is_flagged(alpha, alpha_books, stripe_s
 
     assert _found(alpha.tenant) == {
         (Kind.MISSING_IN_LEDGER, unbooked["id"]),
+        (Kind.MISSING_IN_LEDGER, unbooked_txn["id"]),
         (Kind.MISSING_AT_STRIPE, "ch_ghost"),
         (Kind.DUPLICATE, twice["id"]),
         (Kind.AMOUNT_MISMATCH, refund["id"]),
@@ -137,10 +138,11 @@ def test_running_again_changes_nothing_and_duplicates_nothing(alpha, alpha_books
     first = services.reconcile(tenant=alpha.tenant)
     second = services.reconcile(tenant=alpha.tenant)
 
-    assert (first.found, first.opened) == (2, 2)
-    assert (second.found, second.opened, second.reopened, second.cleared) == (2, 0, 0, 0)
+    # The payment, its Stripe fee and the invoice are missing from the ledger.
+    assert (first.found, first.opened) == (3, 3)
+    assert (second.found, second.opened, second.reopened, second.cleared) == (3, 0, 0, 0)
     items = _items(alpha.tenant)
-    assert len(items) == 2 and {item.first_run_id for item in items} == {first.pk}
+    assert len(items) == 3 and {item.first_run_id for item in items} == {first.pk}
     assert {item.last_run_id for item in items} == {second.pk}
 
 
@@ -169,7 +171,7 @@ def test_a_resolved_mismatch_stays_resolved_unless_its_figures_change(alpha, alp
 
 def test_a_mismatch_fixed_at_the_source_is_cleared_and_comes_back_if_it_reappears(alpha, alpha_books, stripe_server):
     account = alpha_books.account(customer="cus_acme")
-    charge, txn = stripe_server.add_charge(amount=5_000, customer="cus_acme", created=_days_ago(6))
+    charge, txn = stripe_server.add_charge(amount=5_000, customer="cus_acme", created=_days_ago(6), fee=0)
     services.reconcile(tenant=alpha.tenant)
     [item] = _items(alpha.tenant)
 
@@ -206,22 +208,25 @@ def test_every_page_of_stripe_lists_is_read(alpha, alpha_books, stripe_server):
     for number in range(130):
         charge, txn = stripe_server.add_charge(amount=1_000 + number, customer="cus_busy",
                                                created=_days_ago(10) + timedelta(minutes=number))
-        if number != 7:
+        if number == 7:
+            unbooked = txn
+        else:
             alpha_books.book_card_payment(account=account, charge=charge, txn=txn)
 
     run = services.reconcile(tenant=alpha.tenant)
 
     assert stripe_server.requests.count("GET /v1/balance_transactions") == 2
     assert run.checked["transactions"] == 130
-    assert [(item.kind, item.source_amount) for item in _items(alpha.tenant)] == [(Kind.MISSING_IN_LEDGER, 1_007)]
+    assert [(item.kind, item.source_amount) for item in _items(alpha.tenant)] == [
+        (Kind.MISSING_IN_LEDGER, 1_007), (Kind.MISSING_IN_LEDGER, -unbooked["fee"])]
 
 
 def test_stripe_refusing_the_request_fails_the_run_with_its_reason_and_keeps_earlier_mismatches(
         alpha, alpha_books, stripe_server):
     alpha_books.account(customer="cus_acme")
-    stripe_server.add_charge(amount=5_000, customer="cus_acme", created=_days_ago(6))
+    stripe_server.add_charge(amount=5_000, customer="cus_acme", created=_days_ago(6), fee=0)
     services.reconcile(tenant=alpha.tenant)
-    stripe_server.fail_next_requests(403, "This API key cannot read balance transactions.")
+    stripe_server.fail_requests(403, "This API key cannot read balance transactions.")
 
     run = services.reconcile(tenant=alpha.tenant)
 
@@ -255,7 +260,7 @@ def test_a_programme_run_never_flags_another_programmes_activity(alpha, beta, al
 
     services.reconcile(tenant=beta.tenant)
     assert {item.kind for item in _items(beta.tenant)} == {Kind.MISSING_IN_LEDGER}
-    assert len(_items(beta.tenant)) == 2
+    assert len(_items(beta.tenant)) == 3  # the unbooked payment, its fee, the invoice
 
 
 def test_nightly_task_runs_every_programme_with_billing_and_the_platform(alpha, beta, stripe_server,
