@@ -260,16 +260,15 @@ def default_search(query: str) -> list[int]:
     parsed = text_query(query)
     if parsed is None:
         return []
-    tsquery, params = parsed
-    # text_query's SQL holds placeholders only; the words are parameters.
+    # The tsquery text travels as a parameter.
     statement = (
-        f"WITH q AS (SELECT {tsquery} AS q), "  # noqa: S608
+        "WITH q AS (SELECT %s::tsquery AS q), "
         "matches AS (SELECT p.id, p.search_vector FROM catalogue_product p, q "
         "WHERE p.status = 'published' AND p.search_vector @@ q.q LIMIT 1000) "
         "SELECT m.id FROM matches m, q ORDER BY ts_rank_cd(m.search_vector, q.q) DESC, m.id LIMIT 20"
     )
     with connection.cursor() as cursor:
-        cursor.execute(statement, params)
+        cursor.execute(statement, [parsed])
         return [row[0] for row in cursor.fetchall()]
 
 
