@@ -121,3 +121,36 @@ def facet_counts(criteria: Criteria) -> dict[str, dict[str, int]]:
             if count:
                 counts[dimension][value] = count
     return counts
+
+
+SPONSORED_LIMIT = 3
+
+
+def sponsored_ids(criteria: Criteria, organic: QuerySet, *, first_page_size: int,
+                  limit: int = SPONSORED_LIMIT) -> list[int]:
+    """The products lifted to the top of ``criteria``'s first page, best first (promotion's rules).
+
+    Only a text search lifts products, and only those the page's other filters allow. The
+    same ids come out for every page of a search, so later pages can leave them out.
+    Queries: one without sponsored keywords for the text, three with.
+    """
+    from tenant_apps.promotion import selectors as promotion_selectors
+    from tenant_apps.promotion.sponsored import merge_sponsored
+
+    if not criteria.q.strip():
+        return []
+    boosts = promotion_selectors.sponsored_boosts(criteria.q)
+    if not boosts:
+        return []
+    allowed = set(_apply_filters(listed_products(), criteria).filter(pk__in=list(boosts)).values_list("pk", flat=True))
+    if not allowed:
+        return []
+    first_page = list(organic.values_list("pk", flat=True)[:first_page_size])
+    ranked = merge_sponsored(first_page, boosts, limit=limit, allowed_ids=allowed)
+    return [item.product_id for item in ranked if item.is_sponsored]
+
+
+def products_by_ids(ids: list[int], *, languages: list[str]) -> list[Product]:
+    """Listed products with these ids, ready for cards, in the order given."""
+    found = {product.pk: product for product in for_cards(listed_products().filter(pk__in=ids), languages)}
+    return [found[pk] for pk in ids if pk in found]
