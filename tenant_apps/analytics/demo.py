@@ -28,7 +28,9 @@ def seed_analytics(tenant) -> None:
     from tenant_apps.directory.models import Company
     from tenants import services as tenant_services
 
-    if not tenant.has_module("analytics") or Event.objects.filter(kind=Event.Kind.COMPANY_VIEW).exists():
+    # Page views mark a seeded programme; companies without products get company views only.
+    seeded = Event.objects.filter(kind__in=[Event.Kind.COMPANY_VIEW, Event.Kind.PRODUCT_VIEW]).exists()
+    if not tenant.has_module("analytics") or seeded:
         return
     today = timezone.localdate()
     companies = list(Company.objects.order_by("pk").values_list("pk", flat=True))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db.models import Aggregate, Avg, Count, FloatField, Max, Q, Sum
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries as country_names
@@ -112,11 +112,8 @@ class Activity:
 
 
 def product_url(product_id: int) -> str:
-    """The public product page, or "" while the catalogue's pages are not there."""
-    try:
-        return reverse("catalogue:product-detail", kwargs={"pk": product_id})
-    except NoReverseMatch:
-        return ""
+    """The catalogue's public page of a product, from its id alone (rows here carry no Product)."""
+    return reverse("catalogue:product-detail", kwargs={"pk": product_id})
 
 
 def supported_company_ids():

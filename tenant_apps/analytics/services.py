@@ -8,6 +8,7 @@ task, every minute) re-aggregates today, and the days since the last run, into
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -47,6 +48,45 @@ def _consented(request, tenant) -> bool:
     return bool(state.analytics)
 
 
+def _who(request, user, tenant, now, kind) -> tuple[object, str, str] | None:
+    """The user, visitor hash and country a request gives its events; None for a bot's view."""
+    visitor, country = "", ""
+    if request is not None:
+        # Only passive views are filtered for bots: a member's deliberate action (an
+        # inquiry, a message, a revealed contact) is an interaction whatever sent it.
+        if kind in PASSIVE_KINDS and visitors.is_bot(request):
+            return None
+        if user is None and request.user.is_authenticated:
+            user = request.user
+        ip_address = visitors.request_ip(request)
+        country = visitors.country_of(ip_address)
+        if _consented(request, tenant):
+            identity = visitors.identity_of(request, user, ip_address)
+            visitor = visitors.visitor_hash(day=timezone.localdate(now), identity=identity)
+    return user, visitor, country
+
+
+def _write(events: list[Event]) -> None:
+    if len(events) == 1:
+        events[0].save(force_insert=True)
+    else:
+        Event.objects.bulk_create(events)
+
+
+def _insert(events: list[Event], *, tenant, kind: str) -> bool:
+    try:
+        if connection.in_atomic_block:
+            # A savepoint, so a failed insert does not break the caller's transaction.
+            with transaction.atomic():
+                _write(events)
+        else:
+            _write(events)
+    except DatabaseError:
+        logger.exception("analytics event not recorded", extra={"tenant": tenant.schema_name, "kind": kind})
+        return False
+    return True
+
+
 def record_event(
     kind: str,
     *,
@@ -67,41 +107,41 @@ def record_event(
     without a visitor hash (it counts as a view, not as a visitor). Never raises on a
     database error: a page must not fail because its visit could not be counted.
     """
+    events = record_events(kind, request=request, user=user, items=[{
+        "company_id": company_id, "product_id": product_id, "inquiry_id": inquiry_id, "value": value,
+        "metadata": metadata,
+    }])
+    return events[0] if events else None
+
+
+def record_events(kind: str, *, items: Iterable[dict], request=None, user=None) -> list[Event]:
+    """Record several events of ``kind`` seen by the same request in one ``INSERT``.
+
+    Each item holds the fields of one event (``company_id``, ``product_id``,
+    ``inquiry_id``, ``value``, ``metadata``). Bots, the module switch, consent and the
+    visitor hash are handled exactly as by ``record_event``, once for all the items.
+    Returns the events written: none for a bot, without the module, or on a database
+    error (logged, never raised).
+    """
     if kind not in KINDS:
         raise ValueError(f"Unknown analytics event kind: {kind!r}")
+    items = list(items)
     tenant = _current_tenant()
-    if tenant is None or not tenant.has_module("analytics"):
-        return None
+    if not items or tenant is None or not tenant.has_module("analytics"):
+        return []
     now = timezone.now()
-    visitor, country = "", ""
-    if request is not None:
-        # Only passive views are filtered for bots: a member's deliberate action (an
-        # inquiry, a message, a revealed contact) is an interaction whatever sent it.
-        if kind in PASSIVE_KINDS and visitors.is_bot(request):
-            return None
-        if user is None and request.user.is_authenticated:
-            user = request.user
-        ip_address = visitors.request_ip(request)
-        country = visitors.country_of(ip_address)
-        if _consented(request, tenant):
-            identity = visitors.identity_of(request, user, ip_address)
-            visitor = visitors.visitor_hash(day=timezone.localdate(now), identity=identity)
-    event = Event(
-        kind=kind, occurred_at=now, company_id=company_id, product_id=product_id, inquiry_id=inquiry_id,
-        user_id=user.pk if user is not None and user.pk is not None else None, visitor=visitor, country=country,
-        value=value, metadata=metadata or {},
-    )
-    try:
-        if connection.in_atomic_block:
-            # A savepoint, so a failed insert does not break the caller's transaction.
-            with transaction.atomic():
-                event.save(force_insert=True)
-        else:
-            event.save(force_insert=True)
-    except DatabaseError:
-        logger.exception("analytics event not recorded", extra={"tenant": tenant.schema_name, "kind": kind})
-        return None
-    return event
+    who = _who(request, user, tenant, now, kind)
+    if who is None:
+        return []
+    user, visitor, country = who
+    user_id = user.pk if user is not None and user.pk is not None else None
+    events = [
+        Event(kind=kind, occurred_at=now, company_id=item.get("company_id"), product_id=item.get("product_id"),
+              inquiry_id=item.get("inquiry_id"), user_id=user_id, visitor=visitor, country=country,
+              value=item.get("value"), metadata=item.get("metadata") or {})
+        for item in items
+    ]
+    return events if _insert(events, tenant=tenant, kind=kind) else []
 
 
 # --- Roll-ups ---------------------------------------------------------------------------------

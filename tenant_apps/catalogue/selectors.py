@@ -117,6 +117,11 @@ def documents_for(product: Product, *, user, tenant) -> list[ProductDocument]:
     return [doc for doc in product.documents.all() if doc.visibility == ProductDocument.Visibility.PUBLIC or member]
 
 
+def represents(user, company: Company) -> bool:
+    """Whether ``user`` is one of ``company``'s representatives (no query for visitors)."""
+    return user.is_authenticated and Representative.objects.filter(user=user, company=company).exists()
+
+
 def store_for_page(*, pk: int, user, tenant) -> Company:
     """A company's store: 404 for hidden profiles, unless the viewer represents it."""
     company = Company.objects.select_related("sector").filter(pk=pk).first()

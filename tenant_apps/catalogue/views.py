@@ -7,7 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -15,9 +15,10 @@ from django_countries import countries
 
 from platform_core.security import safe_redirect_target
 from shared_apps.accounts.permissions import can
+from tenant_apps.analytics.models import Event
+from tenant_apps.analytics.services import record_event
 from tenant_apps.catalogue import selectors
 from tenant_apps.catalogue.buyers import services as buyer_services
-from tenant_apps.catalogue.models import Product
 from tenant_apps.directory.models import Company
 
 
@@ -50,15 +51,9 @@ def browsing(view):
     return wrapped
 
 
-def inquiry_url(product: Product | None = None, company: Company | None = None) -> str | None:
-    """Where a buyer contacts the seller, once the inquiries module provides the page."""
-    try:
-        url = reverse("inquiries:new")
-    except NoReverseMatch:
-        return None
-    if product is not None:
-        return f"{url}?product={product.pk}"
-    return f"{url}?company={company.pk}" if company is not None else url
+def can_inquire(request) -> bool:
+    """Whether the viewer may open an inquiry here: the inquiries module is on and they may send one."""
+    return request.tenant.has_module("inquiries") and can(request.user, "inquiries.send", tenant=request.tenant)
 
 
 @require_GET
@@ -69,6 +64,9 @@ def product_detail(request, pk: int):
             require_browsing(request)
         except _SignIn:
             return redirect_to_login(request.get_full_path())
+    if product.is_published and not is_seller:
+        # A company's own people looking at their products are not visitors.
+        record_event(Event.Kind.PRODUCT_VIEW, request=request, company_id=product.company_id, product_id=product.pk)
     languages = selectors.reading_languages(request.tenant)
     context = {
         "product": product,
@@ -78,7 +76,7 @@ def product_detail(request, pk: int):
         "documents": selectors.documents_for(product, user=request.user, tenant=request.tenant),
         "is_saved": bool(selectors.saved_product_ids(request.user, [product.pk])),
         "can_save": request.user.is_authenticated and selectors.is_member(request.user, request.tenant),
-        "inquiry_url": inquiry_url(product=product) if product.is_published else None,
+        "can_inquire": product.is_published and can_inquire(request),
         "is_member": selectors.is_member(request.user, request.tenant),
         "countries_served": sorted(str(countries.name(code)) for code in product.countries_served),
     }
@@ -111,6 +109,9 @@ def document_download(request, pk: int, document_pk: int):
 @require_GET
 def store(request, pk: int):
     company = selectors.store_for_page(pk=pk, user=request.user, tenant=request.tenant)
+    if not selectors.represents(request.user, company):
+        # A company's own people looking at their store are not visitors.
+        record_event(Event.Kind.COMPANY_VIEW, request=request, company_id=company.pk)
     languages = selectors.reading_languages(request.tenant)
     products = list(selectors.store_products(company, languages))
     saved = selectors.saved_product_ids(request.user, [product.pk for product in products])
@@ -120,7 +121,7 @@ def store(request, pk: int):
         "certifications": selectors.store_certifications(company),
         "is_saved": selectors.is_company_saved(request.user, company.pk),
         "can_save": request.user.is_authenticated and selectors.is_member(request.user, request.tenant),
-        "inquiry_url": inquiry_url(company=company),
+        "can_inquire": can_inquire(request),
         "is_member": selectors.is_member(request.user, request.tenant),
         "has_directory": request.tenant.has_module("directory"),
     }

@@ -136,7 +136,7 @@ def product_take_down(request, pk: int):
     product = get_object_or_404(Product, pk=pk)
     services.unpublish_product(actor=request.user, product=product)
     messages.success(request, _("The product is offline; its sellers see it as a draft."))
-    return redirect("catalogue:product-detail", pk=product.pk)
+    return redirect(product)
 
 
 @permission_required("settings.change")

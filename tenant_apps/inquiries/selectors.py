@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, FloatField, Prefetch, Q, QuerySet
 from django.db.models.aggregates import Aggregate
 from django.http import Http404
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,13 +25,8 @@ MINE = "me"
 
 
 def product_url(product) -> str:
-    """The catalogue's public page of ``product``; empty while the catalogue pages are not installed."""
-    if product is None:
-        return ""
-    try:
-        return reverse("catalogue:product-detail", kwargs={"pk": product.pk})
-    except NoReverseMatch:
-        return ""
+    """The catalogue's public page of ``product``; "" for an inquiry about no product."""
+    return product.get_absolute_url() if product is not None else ""
 
 
 def company_url(company) -> str:

@@ -7,7 +7,9 @@ from django.urls import NoReverseMatch, reverse
 
 def product_url(product) -> str:
     """The catalogue's public page of ``product`` (a Product or its id)."""
-    return reverse("catalogue:product-detail", kwargs={"pk": getattr(product, "pk", product)})
+    if hasattr(product, "get_absolute_url"):
+        return product.get_absolute_url()
+    return reverse("catalogue:product-detail", kwargs={"pk": product})
 
 
 def company_url(company) -> str:

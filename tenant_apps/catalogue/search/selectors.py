@@ -52,11 +52,17 @@ def _apply_filters(queryset: QuerySet, criteria: Criteria) -> QuerySet:
     return queryset
 
 
-def _matching(criteria: Criteria) -> tuple[QuerySet, str | None]:
+def _tsquery(q: str) -> tuple[str, list] | None:
+    """The text query as SQL and its parameters; the words only ever travel as a parameter."""
+    query = text_query(q)
+    return None if query is None else ("%s::tsquery", [query])
+
+
+def _matching(criteria: Criteria) -> tuple[QuerySet, tuple[str, list] | None]:
     queryset = listed_products()
-    tsquery = text_query(criteria.q)
+    tsquery = _tsquery(criteria.q)
     if tsquery is not None:
-        sql, params = "%s::tsquery", [tsquery]
+        sql, params = tsquery
         condition, condition_params = f"{TABLE}.search_vector @@ {sql}", list(params)
         folded = fold(criteria.q).strip()[:200]
         if has_trigram() and len(folded) >= 3:
@@ -79,7 +85,7 @@ def search(criteria: Criteria, *, languages: list[str]) -> QuerySet:
         return queryset.order_by(F("published_at").desc(nulls_last=True), "-pk")
     if criteria.sort == "title":
         return queryset.order_by("title", "pk")
-    sql, params = "%s::tsquery", [tsquery]
+    sql, params = tsquery
     rank_sql, rank_params = f"ts_rank({TABLE}.search_vector, {sql})", list(params)
     if has_trigram():
         rank_sql += f" + word_similarity(%s, {TABLE}.search_name)"
@@ -115,3 +121,36 @@ def facet_counts(criteria: Criteria) -> dict[str, dict[str, int]]:
             if count:
                 counts[dimension][value] = count
     return counts
+
+
+SPONSORED_LIMIT = 3
+
+
+def sponsored_ids(criteria: Criteria, organic: QuerySet, *, first_page_size: int,
+                  limit: int = SPONSORED_LIMIT) -> list[int]:
+    """The products lifted to the top of ``criteria``'s first page, best first (promotion's rules).
+
+    Only a text search lifts products, and only those the page's other filters allow. The
+    same ids come out for every page of a search, so later pages can leave them out.
+    Queries: one without sponsored keywords for the text, three with.
+    """
+    from tenant_apps.promotion import selectors as promotion_selectors
+    from tenant_apps.promotion.sponsored import merge_sponsored
+
+    if not criteria.q.strip():
+        return []
+    boosts = promotion_selectors.sponsored_boosts(criteria.q)
+    if not boosts:
+        return []
+    allowed = set(_apply_filters(listed_products(), criteria).filter(pk__in=list(boosts)).values_list("pk", flat=True))
+    if not allowed:
+        return []
+    first_page = list(organic.values_list("pk", flat=True)[:first_page_size])
+    ranked = merge_sponsored(first_page, boosts, limit=limit, allowed_ids=allowed)
+    return [item.product_id for item in ranked if item.is_sponsored]
+
+
+def products_by_ids(ids: list[int], *, languages: list[str]) -> list[Product]:
+    """Listed products with these ids, ready for cards, in the order given."""
+    found = {product.pk: product for product in for_cards(listed_products().filter(pk__in=ids), languages)}
+    return [found[pk] for pk in ids if pk in found]

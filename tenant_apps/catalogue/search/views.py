@@ -2,6 +2,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from tenant_apps.analytics.models import Event
+from tenant_apps.analytics.services import record_events
 from tenant_apps.catalogue import selectors as catalogue_selectors
 from tenant_apps.catalogue.buyers.services import needs_profile
 from tenant_apps.catalogue.models import Certification, Vertical
@@ -21,12 +23,26 @@ def product_search(request):
     form.is_valid()
     criteria = form.criteria()
     languages = catalogue_selectors.reading_languages(request.tenant)
-    page = Paginator(selectors.search(criteria, languages=languages), PAGE_SIZE).get_page(request.GET.get("page"))
+    results = selectors.search(criteria, languages=languages)
+    sponsored_ids = []
+    if request.tenant.has_module("promotion"):
+        sponsored_ids = selectors.sponsored_ids(criteria, results, first_page_size=PAGE_SIZE)
+    # Lifted products leave their organic place on every page, so none shows twice.
+    organic = results.exclude(pk__in=sponsored_ids) if sponsored_ids else results
+    page = Paginator(organic, PAGE_SIZE).get_page(request.GET.get("page"))
     products = list(page.object_list)
+    if sponsored_ids and page.number == 1:
+        sponsored = selectors.products_by_ids(sponsored_ids, languages=languages)
+        for product in sponsored:
+            product.is_sponsored = True
+        products = sponsored + products
+    record_events(Event.Kind.SEARCH_IMPRESSION, request=request,
+                  items=[{"company_id": product.company_id, "product_id": product.pk} for product in products])
     saved = catalogue_selectors.saved_product_ids(request.user, [product.pk for product in products])
     context = {
         "form": form,
         "page": page,
+        "result_count": page.paginator.count + len(sponsored_ids),
         "cards": [(product, catalogue_selectors.product_text(product, languages), product.pk in saved) for product in products],
         "facets": facet_groups(form, selectors.facet_counts(criteria)),
         "criteria": criteria,

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from platform_core.forms import add_service_errors, posted, response_status
 from shared_apps.accounts.permissions import can, permission_required
+from tenant_apps.catalogue import selectors as catalogue_selectors
 from tenant_apps.catalogue.models import ShowroomBlock
 from tenant_apps.catalogue.showroom import forms, selectors, services
 
@@ -24,7 +25,8 @@ def _showroom_on(request) -> None:
 @require_GET
 def page(request):
     _showroom_on(request)
-    showroom, blocks = selectors.page_for_display(tenant=request.tenant)
+    showroom, blocks = selectors.page_for_display(
+        tenant=request.tenant, include_members_only=catalogue_selectors.is_member(request.user, request.tenant))
     context = {
         "page": showroom,
         "title": selectors.localised(showroom.title, showroom.title_en),

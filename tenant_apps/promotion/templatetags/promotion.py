@@ -5,7 +5,7 @@
     {% sponsored_label %}                       the "Sponsored" mark on a search result
     {% featured_products_now 8 as products %}   featured products (a list of Product)
     {% featured_companies_now 8 as companies %} featured supported companies
-    {{ product|promotion_product_url }}         the catalogue's page of a product, or ""
+    {{ product|promotion_product_url }}         the catalogue's page of a product
 """
 
 from __future__ import annotations

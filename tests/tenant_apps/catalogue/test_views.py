@@ -244,4 +244,4 @@ def test_list_pages_queries_do_not_grow_with_rows(beta, seller):
             SupportedCompany.objects.create(company=company, since="2026-01-15")
     after = {(id(client), path): _queries(client, path) for client, paths in pages.items() for path in paths}
     assert after == before
-    assert max(before.values()) <= 16
+    assert max(before.values()) <= 17  # the store page asks whether a signed-in viewer represents the company

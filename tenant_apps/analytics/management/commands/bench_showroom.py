@@ -40,7 +40,7 @@ class Command(BaseCommand):
         parser.add_argument("--rounds", type=int, default=200, help="searches timed (dashboards: a quarter of it)")
         parser.add_argument("--ingest", type=int, default=5_000, help="record_event calls timed")
         parser.add_argument("--tenant", help="fill this existing programme instead of a throwaway one")
-        parser.add_argument("--search", help="dotted path of the search function to time (default: full text on products)")
+        parser.add_argument("--search", help="dotted path of the search function to time (default: the catalogue's search, first page and facets)")
         parser.add_argument("--keep", action="store_true", help="keep the throwaway programme afterwards")
         parser.add_argument("--timings-only", action="store_true",
                             help="with --tenant: time a programme filled before (e.g. with --keep), generate nothing")
