@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
+from django.db.backends.base.creation import TEST_DATABASE_PREFIX
 from django.test import Client
 from django.utils import translation
 
@@ -87,8 +88,20 @@ def _bootstrap_platform() -> dict[str, Programme]:
     return programmes
 
 
+def _assert_test_database() -> None:
+    """Refuse to write the fixtures anywhere but a database pytest-django created."""
+    name = connection.settings_dict["NAME"]
+    if not name.startswith(TEST_DATABASE_PREFIX):
+        raise RuntimeError(
+            f"No test database was created (the connection still names {name!r}): pytest-django "
+            "creates one only when a selected test asks for it with a django_db mark or the db "
+            "fixture, and the programmes must not be written into the real database."
+        )
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    _assert_test_database()
     with django_db_blocker.unblock():
         yield _bootstrap_platform()
 

@@ -25,11 +25,19 @@ from tenants.models import Domain, Tenant
 
 
 def pytest_collection_modifyitems(config, items):
+    browser_items = [item for item in items if item.get_closest_marker("browser")]
     # Playwright's sync API runs an event loop in the main thread, which makes Django
     # refuse ORM calls there (the test's own transaction set-up included); they are not
     # async code. Only a run that selects browser tests relaxes the check.
-    if any(item.get_closest_marker("browser") for item in items):
+    if browser_items:
         os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # pytest-django creates a test database only for the aliases that the selected tests
+    # ask for (a django_db mark, or the db fixtures). Every browser test reaches the
+    # database through the live server, so each one asks: without that, a run of tests
+    # that forgot the mark would provision its programmes in the real database.
+    for item in browser_items:
+        if not item.get_closest_marker("django_db"):
+            item.add_marker(pytest.mark.django_db)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

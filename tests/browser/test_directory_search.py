@@ -8,7 +8,7 @@ from django_tenants.utils import tenant_context
 from tests.browser.checks import WIDTHS, axe_violations, horizontal_overflow
 from tests.browser.conftest import committed
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 
 def _public_directory_with_companies(tenant):
