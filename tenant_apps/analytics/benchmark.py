@@ -260,8 +260,8 @@ def default_search(query: str) -> list[int]:
     parsed = text_query(query)
     if parsed is None:
         return []
-    tsquery, params = parsed
-    # text_query's SQL holds placeholders only; the words are parameters.
+    # text_query's tsquery travels as a parameter; nothing typed is interpolated.
+    tsquery, params = "%s::tsquery", [parsed]
     statement = (
         f"WITH q AS (SELECT {tsquery} AS q), "  # noqa: S608
         "matches AS (SELECT p.id, p.search_vector FROM catalogue_product p, q "

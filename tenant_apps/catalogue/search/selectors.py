@@ -52,9 +52,15 @@ def _apply_filters(queryset: QuerySet, criteria: Criteria) -> QuerySet:
     return queryset
 
 
+def _text_query(q: str) -> tuple[str, list] | None:
+    """The directory's tsquery for ``q`` as SQL and parameters (the words travel as one parameter)."""
+    query = text_query(q)
+    return None if query is None else ("%s::tsquery", [query])
+
+
 def _matching(criteria: Criteria) -> tuple[QuerySet, tuple[str, list] | None]:
     queryset = listed_products()
-    tsquery = text_query(criteria.q)
+    tsquery = _text_query(criteria.q)
     if tsquery is not None:
         sql, params = tsquery
         condition, condition_params = f"{TABLE}.search_vector @@ {sql}", list(params)
