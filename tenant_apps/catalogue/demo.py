@@ -353,7 +353,9 @@ def _taxonomy(model, rows: list[dict]) -> dict:
 def _seed_products(companies, verticals, certifications) -> None:
     from tenant_apps.catalogue.models import Product, ProductTranslation
 
-    if Product.objects.exists():
+    # Seeded once: the demo companies' own products say whether it was, so a programme
+    # that already lists products of other companies still gets the demo catalogue.
+    if Product.objects.filter(company__in=list(companies.values())).exists():
         return
     now = timezone.now()
     products, links = [], []

@@ -24,7 +24,7 @@ def _activity(tenant, owner):
     from tenant_apps.directory.models import Company, Representative
 
     with tenant_context(tenant):
-        company = Company.objects.create(name="Usinage Précis Lyonnais", country="FR", visibility="public")
+        company = Company.objects.create(name="Usinage Précis Vénissieux", country="FR", visibility="public")
         Representative.objects.create(company=company, user=owner, is_owner=True)
         SupportedCompany.objects.create(company=company, since=timezone.localdate() - timedelta(days=120))
         product = Product.objects.create(company=company, title="Centre d'usinage 5 axes", status="published",

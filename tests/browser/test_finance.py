@@ -18,9 +18,11 @@ def _books(tenant):
     """A seller's card payments, a refund, a payout, invoices and transfers, some not matching."""
     from datetime import timedelta
 
+    from django.db import transaction
     from django.utils import timezone
 
     from shared_apps.billing.models import BillingAccount, Invoice, LedgerEntry, WebhookEvent
+    from shared_apps.billing.services import allocate_invoice_number
     from shared_apps.finance import services
     from shared_apps.finance.models import ReconciliationItem
 
@@ -28,26 +30,30 @@ def _books(tenant):
     account = BillingAccount.plain.create(tenant=tenant, company_id=9001, company_name="Forges de l'Ouest",
                                           billing_email="compta@forges.example", country="FR")
 
-    def invoice(number, gross, days_ago, **fields):
-        return Invoice.plain.create(
-            tenant=tenant, account=account, company_id=9001, company_name=account.company_name, number=number,
-            status="open", payment_method="invoice", currency="EUR", net_amount=round(gross / 1.2),
-            vat_amount=gross - round(gross / 1.2), gross_amount=gross, issued_at=now - timedelta(days=days_ago),
-            due_date=(now - timedelta(days=days_ago - 30)).date(), **fields)
+    def invoice(gross, days_ago, **fields):
+        # Numbered from the programme's series, as billing does: other browser tests issue
+        # invoices in the same programme, and a number is unique within it.
+        issued_at = now - timedelta(days=days_ago)
+        year = timezone.localtime(issued_at).year
+        with transaction.atomic():
+            sequence, number = allocate_invoice_number(tenant, year)
+            return Invoice.plain.create(
+                tenant=tenant, account=account, company_id=9001, company_name=account.company_name, number=number,
+                year=year, sequence=sequence, status="open", payment_method="invoice", currency="EUR",
+                net_amount=round(gross / 1.2), vat_amount=gross - round(gross / 1.2), gross_amount=gross,
+                issued_at=issued_at, due_date=(now - timedelta(days=days_ago - 30)).date(), **fields)
 
     def entry(kind, amount, days_ago, **fields):
         return LedgerEntry.plain.create(tenant=tenant, account=account, company_id=9001,
                                         company_name=account.company_name, kind=kind, amount=amount, currency="EUR",
                                         occurred_at=now - timedelta(days=days_ago), **fields)
 
-    # Numbered apart from billing's own "F-" series: the billing browser tests issue invoices
-    # in the same programme and session.
-    paid = invoice("FIN-2026-00001", 24_000, 20)
+    paid = invoice(24_000, 20)
     entry("invoice", 24_000, 20, source="platform", invoice=paid, description=paid.number)
     entry("payment", 23_000, 5, source="bank", invoice=paid, bank_reference="VIR 2026 0042")
     Invoice.plain.filter(pk=paid.pk).update(status="paid", amount_paid=24_000, paid_at=now - timedelta(days=5),
                                             payment_reference="VIR 2026 0042")
-    invoice("FIN-2026-00002", 12_000, 25)
+    invoice(12_000, 25)
     for number in range(4):
         entry("charge", 9_900, 10 + number, source="stripe", stripe_object_id=f"ch_browser_{number}",
               stripe_balance_transaction_id=f"txn_browser_{number}")
