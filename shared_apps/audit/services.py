@@ -25,7 +25,18 @@ def _jsonable(value):
 
     if value is None:
         return None
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, default=str))
+    return _without_nul(json.loads(json.dumps(value, cls=DjangoJSONEncoder, default=str)))
+
+
+def _without_nul(value):
+    """PostgreSQL stores no NUL character in text or JSON; a query string may carry one."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_without_nul(key): _without_nul(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    return value
 
 
 def _role_of(actor, tenant) -> str:
@@ -67,7 +78,7 @@ def record(*, action: str, tenant=None, actor=None, target=None, target_type: st
         tenant=tenant, tenant_label=(tenant.name or tenant.schema_name) if tenant is not None else "",
         actor=actor, actor_label=getattr(actor, "email", "") if actor is not None else "",
         actor_role=_role_of(actor, tenant), action=action,
-        target_type=target_type[:60], target_id=str(target_id or "")[:64], target_label=str(target_label)[:254],
+        target_type=target_type[:60], target_id=str(target_id or "")[:64], target_label=_without_nul(str(target_label))[:254],
         before=_jsonable(before), after=_jsonable(after),
         ip_address=request_context.ip_address, user_agent=request_context.user_agent,
         request_id=request_context.request_id,
