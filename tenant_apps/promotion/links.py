@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 
 def product_url(product) -> str:
@@ -14,8 +14,4 @@ def product_url(product) -> str:
 
 def company_url(company) -> str:
     """The directory's profile page of ``company`` (a Company or its id)."""
-    pk = getattr(company, "pk", company)
-    try:
-        return reverse("directory:company-detail", args=[pk])
-    except NoReverseMatch:
-        return ""
+    return reverse("directory:company-detail", args=[getattr(company, "pk", company)])
