@@ -9,15 +9,15 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from django.core.cache import cache
 from django.db import connection
 
 from tenant_apps.directory.models import Company, DirectorySettings, ExpertProfile
 from tenant_apps.directory.search.folding import fold
+from tenant_apps.directory.search.results import RankedResults, Results, SortedResults
 
 SORTS = ("relevance", "newest", "name")
 MAX_WORDS = 8
@@ -248,96 +248,6 @@ def _where(*parts: tuple[str, list]) -> tuple[str, list]:
     return sql or "TRUE", [value for _, params in parts for value in params]
 
 
-class Results(Sequence):
-    """The listed matches of a search (RESULT_LIMIT at most), read as profiles page by page.
-
-    ``is_truncated``: more matched than are listed; ``is_similar_names``: nothing matched the
-    words, these are names close to what was typed.
-    """
-
-    kind: str
-    is_similar_names: bool = False
-
-    def count(self) -> int:
-        return len(self)
-
-    @property
-    def is_truncated(self) -> bool:
-        raise NotImplementedError
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return self._slice(*index.indices(len(self))[:2])
-        return self._slice(index, index + 1)[0]
-
-    def __iter__(self):
-        return iter(self[:])
-
-    def _slice(self, start: int, stop: int) -> list:
-        raise NotImplementedError
-
-
-class _RankedResults(Results):
-    """Ids already in order, fetched with one query."""
-
-    def __init__(self, kind: str, ids: list[int], *, is_similar_names: bool = False):
-        self.kind, self.is_similar_names = kind, is_similar_names
-        self.ids, self._more = ids[:RESULT_LIMIT], len(ids) > RESULT_LIMIT
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    @property
-    def is_truncated(self) -> bool:
-        return self._more
-
-    def _slice(self, start: int, stop: int) -> list:
-        return _profiles(self.kind, self.ids[start:stop])
-
-
-class _SortedResults(Results):
-    """Matches of words in date or name order: counted (up to the limit), then read a page at a time.
-
-    Reading RESULT_LIMIT rows in order would walk the date or name index far past the first
-    page when few profiles match; a page of 20 stops early, and the count reads the matches
-    from the text index.
-    """
-
-    def __init__(self, kind: str, where: str, params: list, order: str, *, is_similar_names: bool = False):
-        self.kind, self.is_similar_names = kind, is_similar_names
-        self._where, self._params, self._order = where, params, order
-        self._count: int | None = None
-
-    def __len__(self) -> int:
-        if self._count is None:
-            table = KINDS[self.kind].table
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"WITH m AS MATERIALIZED (SELECT p.id FROM {table} p WHERE {self._where})"  # noqa: S608
-                    f" SELECT count(*) FROM (SELECT 1 FROM m LIMIT {RESULT_LIMIT + 1}) capped",
-                    self._params,
-                )
-                self._count = cursor.fetchone()[0]
-        return min(self._count, RESULT_LIMIT)
-
-    @property
-    def is_truncated(self) -> bool:
-        return len(self) < (self._count or 0)
-
-    def _slice(self, start: int, stop: int) -> list:
-        if stop <= start:
-            return []
-        table = KINDS[self.kind].table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT p.id FROM {table} p WHERE {self._where} ORDER BY {self._order}"  # noqa: S608
-                f" LIMIT {stop - start} OFFSET {start}",
-                self._params,
-            )
-            ids = [row[0] for row in cursor.fetchall()]
-        return _profiles(self.kind, ids)
-
-
 def _profiles(kind: str, ids: list[int]) -> list:
     """The profiles with these ids, in this order, in one query."""
     if not ids:
@@ -383,7 +293,8 @@ def _run_search(criteria: Criteria, is_member: bool, match: _Match | None) -> Re
     elif criteria.sort in ("newest", "name"):
         order = "p.created_at DESC, p.id DESC" if criteria.sort == "newest" else f"p.{kind.name}, p.id"
         where, params = _where(listed, (match.condition, match.params), *filters)
-        return _SortedResults(criteria.kind, where, params, order, is_similar_names=match.is_similar_names)
+        return SortedResults(kind.table, where, params, order, load=partial(_profiles, criteria.kind), limit=RESULT_LIMIT,
+                             is_similar_names=match.is_similar_names)
     else:
         # Candidates: matches by name (tier 0, a small index), then any match (tier 1); each
         # scan stops at the limit, and only the kept candidates are ranked. MATERIALIZED so
@@ -406,7 +317,8 @@ def _run_search(criteria: Criteria, is_member: bool, match: _Match | None) -> Re
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         ids = [row[0] for row in cursor.fetchall()]
-    return _RankedResults(criteria.kind, ids, is_similar_names=bool(match and match.is_similar_names))
+    return RankedResults(ids, load=partial(_profiles, criteria.kind), limit=RESULT_LIMIT,
+                         is_similar_names=bool(match and match.is_similar_names))
 
 
 class FacetCounts(dict):
