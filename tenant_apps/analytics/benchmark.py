@@ -1,8 +1,9 @@
 """A showroom at scale for ``comptoir bench_showroom``: generated data, timed searches, dashboards, ingestion.
 
 Data is generated inside PostgreSQL (``INSERT … SELECT generate_series``) from word
-lists, so a million products load in minutes. The search timed is one call,
-``SEARCH``, the catalogue's own search by default (or ``--search dotted.path``).
+lists, so a million products load in minutes. Searches are timed as SEARCHES says: the
+catalogue's own (first page, facet counts, the two as the page reads them) and a plain
+full-text query as the baseline, over the same mix of searches in the same run.
 """
 
 from __future__ import annotations
@@ -85,9 +86,19 @@ def generate_companies(count: int, *, rng: random.Random) -> None:
                 WHERE id NOT IN (SELECT company_id FROM catalogue_supportedcompany)""")
 
 
+CERTIFICATIONS = [("Marquage CE", "CE marking"), ("ISO 9001", ""), ("ISO 13485", ""), ("ISO 14001", ""),
+                  ("EN 9100", ""), ("Bureau Veritas", ""), ("Origine France Garantie", "Made in France guaranteed"),
+                  ("Ecocert", "")]
+SERVED_COUNTRIES = ["DE", "US", "GB", "IT", "ES", "BE", "NL", "CH", "MA", "SN", "CI", "AE", "SA", "IN", "CN", "JP",
+                    "CA", "BR", "MX", "PL", "SE", "TR", "EG", "NG", "KR"]
+
+# A product row carries copies of its links (vertical_ids, certification_ids) and both
+# vectors, as the search trigger would make them; the link rows are inserted from the copies.
 PRODUCTS_SQL = """
 WITH c AS (SELECT id, name, row_number() OVER (ORDER BY id) AS rn FROM directory_company),
 k AS (SELECT count(*) AS k FROM directory_company),
+v AS (SELECT array_agg(id ORDER BY id) AS ids FROM catalogue_vertical),
+cert AS (SELECT array_agg(id ORDER BY id) AS ids FROM catalogue_certification),
 g AS (
   SELECT n, c.id AS company_id, c.name AS company_name, (n %% 10) < 6 AS fr
   FROM generate_series(%(first)s::bigint, %(last)s::bigint) n CROSS JOIN k JOIN c ON c.rn = (n * 7919) %% k.k + 1
@@ -97,29 +108,51 @@ g AS (
               ELSE qe[1 + (n / 7) %% cardinality(qe)] || ' ' || lower(ne[1 + n %% cardinality(ne)]) END
            || ' ' || upper(substr(md5(n::text), 1, 2)) || (n %% 1000)::text AS title,
          CASE WHEN fr THEN df[1 + n %% cardinality(df)] || ' ' || df[1 + (n / 3) %% cardinality(df)]
-              ELSE de[1 + n %% cardinality(de)] || ' ' || de[1 + (n / 3) %% cardinality(de)] END AS description
-  FROM g, (SELECT {nf} AS nf, {qf} AS qf, {ne} AS ne, {qe} AS qe, {df} AS df, {de} AS de) words
+              ELSE de[1 + n %% cardinality(de)] || ' ' || de[1 + (n / 3) %% cardinality(de)] END AS description,
+         -- One vertical, a second for a product in four; a certification for two in three, two for one in six.
+         ARRAY(SELECT DISTINCT x FROM unnest(ARRAY[v.ids[1 + n %% cardinality(v.ids)],
+               CASE WHEN n %% 4 = 0 THEN v.ids[1 + (n / 4) %% cardinality(v.ids)] END]) x
+               WHERE x IS NOT NULL ORDER BY x) AS vertical_ids,
+         ARRAY(SELECT DISTINCT x FROM unnest(ARRAY[CASE WHEN n %% 3 > 0 THEN cert.ids[1 + (n / 3) %% cardinality(cert.ids)] END,
+               CASE WHEN n %% 6 = 1 THEN cert.ids[1 + (n / 5) %% cardinality(cert.ids)] END]) x
+               WHERE x IS NOT NULL ORDER BY x) AS certification_ids,
+         -- One to four countries served.
+         ARRAY(SELECT DISTINCT cs[1 + (n / (i * 11)) %% cardinality(cs)] FROM generate_series(1, 1 + (n / 13) %% 4) i) AS countries
+  FROM g, v, cert, (SELECT {nf} AS nf, {qf} AS qf, {ne} AS ne, {qe} AS qe, {df} AS df, {de} AS de, {cs} AS cs) words
 )
 INSERT INTO catalogue_product (company_id, kind, status, language, title, description, specifications, minimum_order,
-                               lead_time, hs_code, countries_served, published_at, search_vector, created_at, updated_at)
-SELECT company_id, 'product', CASE WHEN n %% 10 = 9 THEN 'draft' ELSE 'published' END, CASE WHEN fr THEN 'fr' ELSE 'en' END,
-       title, description, '[]'::jsonb, '', '', '', '{{}}',
+                               lead_time, hs_code, countries_served, vertical_ids, certification_ids, published_at,
+                               search_vector, search_title, created_at, updated_at)
+SELECT company_id, CASE WHEN n %% 10 = 3 THEN 'service' ELSE 'product' END,
+       CASE WHEN n %% 10 = 9 THEN 'draft' ELSE 'published' END, CASE WHEN fr THEN 'fr' ELSE 'en' END,
+       title, description, '[]'::jsonb, '', '', '', countries, vertical_ids, certification_ids,
        CASE WHEN n %% 10 = 9 THEN NULL ELSE now() - (n %% 700) * interval '1 hour' END,
        public.comptoir_weighted_vector(public.comptoir_fold(title), public.comptoir_fold(company_name), public.comptoir_fold(description)),
+       public.comptoir_weighted_vector(public.comptoir_fold(title), NULL, NULL),
        now(), now()
 FROM t
 """
 
 PRODUCT_INDEXES = {
-    "product_search": "CREATE INDEX product_search ON catalogue_product USING gin (search_vector)",
+    "product_search": "CREATE INDEX product_search ON catalogue_product USING gin (search_vector) WHERE status = 'published'",
+    "product_title_search": "CREATE INDEX product_title_search ON catalogue_product USING gin (search_title)"
+                            " WHERE status = 'published'",
     "product_countries_served": "CREATE INDEX product_countries_served ON catalogue_product USING gin (countries_served)",
+    "product_published": "CREATE INDEX product_published ON catalogue_product (published_at DESC, id DESC)"
+                         " INCLUDE (company_id, kind, countries_served, vertical_ids, certification_ids)"
+                         " WHERE status = 'published'",
 }
 
 
 def generate_products(count: int, *, batch: int = 100_000, progress: Callable[[str], None] = lambda _m: None) -> None:
     """``count`` products in batches; the search trigger is off and GIN indexes are built once at the end."""
+    from tenant_apps.catalogue.models import Certification
+
+    for index, (name, name_en) in enumerate(CERTIFICATIONS):
+        Certification.objects.get_or_create(slug=f"bench-c{index}", defaults={"name": name, "name_en": name_en, "position": index})
     statement = PRODUCTS_SQL.format(nf=_sql_array(NOUNS_FR), qf=_sql_array(QUALIFIERS_FR), ne=_sql_array(NOUNS_EN),
-                                    qe=_sql_array(QUALIFIERS_EN), df=_sql_array(DESCRIPTIONS_FR), de=_sql_array(DESCRIPTIONS_EN))
+                                    qe=_sql_array(QUALIFIERS_EN), df=_sql_array(DESCRIPTIONS_FR), de=_sql_array(DESCRIPTIONS_EN),
+                                    cs=_sql_array(SERVED_COUNTRIES))
     with connection.cursor() as cursor:
         # Inside a transaction (tests), deferred foreign-key checks would forbid the ALTER TABLE below.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -132,18 +165,21 @@ def generate_products(count: int, *, batch: int = 100_000, progress: Callable[[s
         # The vector is computed in the INSERT; the triggers would compute it again per row.
         cursor.execute("ALTER TABLE catalogue_product DISABLE TRIGGER product_search_vector")
         cursor.execute("ALTER TABLE catalogue_product_verticals DISABLE TRIGGER product_verticals_search_vector")
+        cursor.execute("ALTER TABLE catalogue_product_certifications DISABLE TRIGGER product_certifications_search_vector")
         try:
             for first in range(1, count + 1, batch):
                 last = min(first + batch - 1, count)
                 cursor.execute(statement, {"first": first, "last": last})
                 progress(f"  products {last:,}/{count:,}")
-            cursor.execute("""INSERT INTO catalogue_product_verticals (product_id, vertical_id)
-                              SELECT p.id, v.ids[1 + p.id %% cardinality(v.ids)] FROM catalogue_product p,
-                              (SELECT array_agg(id ORDER BY id) AS ids FROM catalogue_vertical) v
-                              WHERE NOT EXISTS (SELECT 1 FROM catalogue_product_verticals pv WHERE pv.product_id = p.id)""", ())
+            for link, column, copy in (("catalogue_product_verticals", "vertical_id", "vertical_ids"),
+                                       ("catalogue_product_certifications", "certification_id", "certification_ids")):
+                cursor.execute(f"""INSERT INTO {link} (product_id, {column})
+                                   SELECT p.id, unnest(p.{copy}) FROM catalogue_product p
+                                   WHERE NOT EXISTS (SELECT 1 FROM {link} l WHERE l.product_id = p.id)""", ())  # noqa: S608
         finally:
             cursor.execute("ALTER TABLE catalogue_product ENABLE TRIGGER product_search_vector")
             cursor.execute("ALTER TABLE catalogue_product_verticals ENABLE TRIGGER product_verticals_search_vector")
+            cursor.execute("ALTER TABLE catalogue_product_certifications ENABLE TRIGGER product_certifications_search_vector")
         for name, create in PRODUCT_INDEXES.items():
             cursor.execute(create)
             progress(f"  index {name} built")
@@ -153,6 +189,12 @@ def generate_products(count: int, *, batch: int = 100_000, progress: Callable[[s
             cursor.execute(TRIGRAM_INDEX)
             progress("  index product_title_trigram built")
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        # What autovacuum does soon after a bulk load: statistics, and the visibility map set
+        # for index-only scans (VACUUM cannot run inside a transaction, as in tests).
+        command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
+        for table in ("catalogue_product", "catalogue_product_verticals", "catalogue_product_certifications"):
+            cursor.execute(f"{command} {table}")
+        progress(f"  {command} done")
 
 
 def generate_buyers(count: int, *, tenant, rng: random.Random) -> None:
@@ -248,23 +290,37 @@ def generate_events(count: int, *, days: int, batch: int = 500_000, progress: Ca
 
 # --- What is timed --------------------------------------------------------------------------------
 
-def catalogue_search(query: str) -> list[int]:
-    """What the catalogue's search page reads for ``query``: its first page of products, ready
-    for cards, and the facet counts (the catalogue's own selectors). Returns the page's ids."""
-    from tenant_apps.catalogue.search.selectors import Criteria, facet_counts, search
+def catalogue_page(query: str, filters: dict[str, list]) -> list[int]:
+    """What the catalogue's search page reads: its first page of products, ready for cards,
+    and the facet counts (remembered as the page remembers them). Returns the page's ids."""
+    from tenant_apps.catalogue.search.selectors import Criteria, facet_counts
+
+    ids = catalogue_results(query, filters)
+    facet_counts(Criteria(q=query, filters=filters))
+    return ids
+
+
+def catalogue_results(query: str, filters: dict[str, list]) -> list[int]:
+    """The search page's first page of products, ready for cards, without the facet counts."""
+    from tenant_apps.catalogue.search.selectors import Criteria, search
     from tenant_apps.catalogue.search.views import PAGE_SIZE
 
-    criteria = Criteria(q=query)
-    products = list(search(criteria, languages=["en", "fr"])[:PAGE_SIZE])
-    facet_counts(criteria)
-    return [product.pk for product in products]
+    return [product.pk for product in search(Criteria(q=query, filters=filters), languages=["en", "fr"])[:PAGE_SIZE]]
 
 
-def plain_fulltext_search(query: str) -> list[int]:
+def catalogue_facets(query: str, filters: dict[str, list]) -> list[int]:
+    """Every facet count of a search, computed (never from the cache)."""
+    from tenant_apps.catalogue.search.selectors import Criteria, facet_counts
+
+    counts = facet_counts(Criteria(q=query, filters=filters), use_cache=False)
+    return [counts.total]
+
+
+def plain_fulltext_search(query: str, filters: dict[str, list]) -> list[int]:
     """Published products matching ``query`` (accent-folded full text), best first, first page of 20.
 
-    The stand-in timed before the catalogue's search existed (``--search
-    tenant_apps.analytics.benchmark.plain_fulltext_search``): no facets, no typo tolerance.
+    The baseline timed in the same run: the least a text search can do (no filters, facets,
+    typo tolerance or cards).
 
     Ranks only the first 1,000 matches the index yields, so a word shared by a hundred
     thousand products costs no more than a rare one (ordering all matches by date first
@@ -272,9 +328,7 @@ def plain_fulltext_search(query: str) -> list[int]:
     """
     from tenant_apps.directory.search.selectors import text_query
 
-    parsed = text_query(query)
-    if parsed is None:
-        return []
+    parsed = text_query(query or "machine")
     # The tsquery text travels as a parameter.
     statement = (
         "WITH q AS (SELECT %s::tsquery AS q), "
@@ -287,7 +341,13 @@ def plain_fulltext_search(query: str) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-SEARCH: Callable[[str], list] = catalogue_search
+# What is timed for searches, by name: the baseline, then the catalogue's own.
+SEARCHES: dict[str, tuple[Callable[[str, dict], list], float | None]] = {
+    "baseline: plain full text": (plain_fulltext_search, None),
+    "search: first page": (catalogue_results, 50),
+    "search: facet counts": (catalogue_facets, None),
+    "search: page, counts cached": (catalogue_page, 50),
+}
 
 
 @dataclass
@@ -309,16 +369,47 @@ def percentile(values: list[float], fraction: float) -> float:
     return statistics.quantiles(ordered, n=100, method="inclusive")[round(fraction * 100) - 1]
 
 
-def time_searches(search: Callable[[str], list], *, rounds: int, rng: random.Random) -> Timings:
-    timings = Timings("catalogue search", 50)
-    for word in SEARCH_WORDS[:5]:  # warm-up: plans and caches, untimed
-        search(word)
+def search_mix(rounds: int, *, rng: random.Random) -> list[tuple[str, dict[str, list]]]:
+    """What buyers ask: words alone mostly, words with a filter, and filters without words."""
+    from tenant_apps.catalogue.models import Certification, Vertical
+
+    verticals = list(Vertical.objects.values_list("pk", flat=True))
+    certifications = list(Certification.objects.values_list("pk", flat=True))
+    mix = []
     for _ in range(rounds):
+        draw = rng.random()
         query = rng.choice(SEARCH_WORDS)
-        started = time.perf_counter()
-        search(query)
-        timings.values.append((time.perf_counter() - started) * 1000)
-    return timings
+        if draw < 0.6:
+            mix.append((query, {}))
+        elif draw < 0.75 and verticals:
+            mix.append((query, {"vertical": [rng.choice(verticals)]}))
+        elif draw < 0.85:
+            mix.append((query, {"country": [rng.choice(SERVED_COUNTRIES)]}))
+        elif draw < 0.95 and certifications:
+            mix.append(("", {"certification": [rng.choice(certifications)], "country": [rng.choice(SERVED_COUNTRIES)]}))
+        else:
+            mix.append(("", {}))
+    return mix
+
+
+def time_searches(*, rounds: int, rng: random.Random) -> list[Timings]:
+    """Each of SEARCHES over the same mix of searches, interleaved so that each meets the
+    same machine load; the remembered counts are forgotten first."""
+    from tenant_apps.catalogue.search.selectors import search_changed
+
+    search_changed()
+    mix = search_mix(rounds, rng=rng)
+    timings = {name: Timings(name, target) for name, (_function, target) in SEARCHES.items()}
+    for query, filters in mix[:5]:  # warm-up: plans and caches, untimed
+        for function, _target in SEARCHES.values():
+            function(query, filters)
+    search_changed()
+    for query, filters in mix:
+        for name, (function, _target) in SEARCHES.items():
+            started = time.perf_counter()
+            function(query, filters)
+            timings[name].values.append((time.perf_counter() - started) * 1000)
+    return list(timings.values())
 
 
 def time_pages(client, paths: list[str], *, name: str, target_ms: float) -> Timings:

@@ -10,6 +10,7 @@ class CatalogueConfig(AppConfig):
     def ready(self):
         from shared_apps.audit.actions import register as register_action
         from tenant_apps.catalogue import privacy  # noqa: F401  (registers its hooks)
+        from tenant_apps.catalogue.search import signals  # noqa: F401  (forgets remembered counts)
 
         for action, label in (
             ("product.created", _("Product created")),

@@ -98,6 +98,10 @@ class Certification(LabelledTaxonomy):
         verbose_name = _("certification")
 
 
+# Products buyers may find (their company's visibility aside); partial indexes cover these only.
+LISTED = models.Q(status="published")
+
+
 class Product(models.Model):
     """A product or service a supported company offers to buyers."""
 
@@ -129,16 +133,25 @@ class Product(models.Model):
         Certification, blank=True, related_name="products", verbose_name=_("certifications"),
     )
     published_at = models.DateTimeField(_("published on"), null=True, blank=True)
+    # Kept by database triggers (catalogue/search/sql.py): the full text, the titles alone, and
+    # copies of the links, so a search filters and counts facets from the product row alone.
     search_vector = SearchVectorField(null=True, editable=False)
+    search_title = SearchVectorField(null=True, editable=False)
+    vertical_ids = ArrayField(models.BigIntegerField(), default=list, editable=False)
+    certification_ids = ArrayField(models.BigIntegerField(), default=list, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["title", "id"]
         indexes = [
-            GinIndex(fields=["search_vector"], name="product_search"),
+            GinIndex(fields=["search_vector"], name="product_search", condition=LISTED),
+            GinIndex(fields=["search_title"], name="product_title_search", condition=LISTED),
             GinIndex(fields=["countries_served"], name="product_countries_served"),
-            models.Index(fields=["status", "-published_at"], name="product_published"),
+            # Newest first, and every column a facet counts: searches without words read this index only.
+            models.Index(fields=["-published_at", "-id"], name="product_published",
+                         include=["company", "kind", "countries_served", "vertical_ids", "certification_ids"],
+                         condition=LISTED),
             models.Index(fields=["company", "status"], name="product_company_status"),
         ]
         constraints = [

@@ -81,7 +81,7 @@ def may_browse(user, tenant) -> bool:
 
 def for_cards(queryset: QuerySet, languages: list[str]) -> QuerySet:
     """What a product card shows, in a fixed number of queries: company, first image, text."""
-    return queryset.select_related("company").defer("search_vector").prefetch_related(
+    return queryset.select_related("company").defer("search_vector", "search_title").prefetch_related(
         translations_prefetch(languages),
         Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"), to_attr="ordered_images"),
     )
@@ -93,7 +93,7 @@ def product_for_page(*, pk: int, user, tenant) -> tuple[Product, bool]:
     Drafts are shown to their own sellers (as a preview) and to moderators only.
     """
     product = (
-        Product.objects.select_related("company", "company__sector").defer("search_vector")
+        Product.objects.select_related("company", "company__sector").defer("search_vector", "search_title")
         .prefetch_related("translations", "verticals", "certifications",
                           Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")),
                           Prefetch("documents", queryset=ProductDocument.objects.order_by("title", "id")))
@@ -149,7 +149,7 @@ def store_certifications(company: Company) -> QuerySet:
 def seller_products(company: Company) -> QuerySet:
     """All the company's products for its sellers' list, with what each still lacks."""
     return (
-        Product.objects.filter(company=company).defer("search_vector")
+        Product.objects.filter(company=company).defer("search_vector", "search_title")
         .annotate(image_count=Count("images", distinct=True), translation_count=Count("translations", distinct=True))
         .order_by("-updated_at", "-pk")
     )

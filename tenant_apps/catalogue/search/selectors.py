@@ -1,25 +1,52 @@
 """Reads for the catalogue search: listed products matching a query, and facet counts.
 
-The text matching is the directory's (tenant_apps.directory.search.selectors): every word
-in its simple, French or English form, accents folded, the last word as a prefix, and
-typo tolerance on titles when pg_trgm is installed.
+The design is the directory's (tenant_apps.directory.search.selectors), on the product
+table: the words in their simple, French or English forms, accents folded, the last word
+as a prefix, similar titles when the words find nothing (pg_trgm); only the best
+RESULT_LIMIT matches are ranked and listed, titles first; every facet is counted in one
+statement over the matches, from columns of the product row (the trigger in sql.py
+copies the links there), and remembered until a product changes (signals.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db import connection
-from django.db.models import BooleanField, F, FloatField, QuerySet
-from django.db.models.expressions import RawSQL
-
 from tenant_apps.catalogue.models import Product
 from tenant_apps.catalogue.selectors import for_cards, listed_products
-from tenant_apps.directory.search.folding import fold
-from tenant_apps.directory.search.selectors import has_trigram, text_query
+from tenant_apps.directory.models import Company
+from tenant_apps.directory.search import selectors as text
+from tenant_apps.directory.search.results import RankedResults, Results, SortedResults
 
 SORTS = ("relevance", "newest", "title")
-TABLE = '"catalogue_product"'
+# A search lists its best RESULT_LIMIT products at most; facets still count every match.
+RESULT_LIMIT = 1000
+FACETS_CACHE_SECONDS = 60
+_VERSION_KEY = "catalogue:search-version"
+
+PRODUCTS = text.Searchable(
+    model=Product,
+    table="catalogue_product",
+    name="title",
+    filters={
+        "vertical": "p.vertical_ids && %s::bigint[]",
+        "certification": "p.certification_ids && %s::bigint[]",
+        "country": "p.countries_served && %s::varchar[]",
+        "kind": "p.kind = ANY(%s::text[])",
+    },
+    facets={
+        "vertical": text.Facet("p.vertical_ids", shape="array"),
+        "kind": text.Facet("p.kind"),
+        "country": text.Facet("p.countries_served", shape="array"),
+        "certification": text.Facet("p.certification_ids", shape="array"),
+    },
+)
+# Literal values (never input), so the planner matches the partial indexes on published products.
+LISTED = (
+    f"p.status = '{Product.Status.PUBLISHED}' AND p.company_id NOT IN"  # noqa: S608
+    f" (SELECT c.id FROM directory_company c WHERE c.visibility = '{Company.Visibility.HIDDEN}')"
+)
+ORDERS = {"newest": "p.published_at DESC, p.id DESC", "title": "p.title, p.id"}
 
 
 @dataclass
@@ -30,21 +57,14 @@ class Criteria:
     sort: str = "relevance"
     filters: dict[str, list] = field(default_factory=dict)
 
-    def without(self, dimension: str) -> Criteria:
-        others = {name: values for name, values in self.filters.items() if name != dimension}
-        return Criteria(q=self.q, sort=self.sort, filters=others)
 
-
-def _apply_filters(queryset: QuerySet, criteria: Criteria) -> QuerySet:
+def _apply_filters(queryset, criteria: Criteria):
+    """``criteria``'s filters on a queryset of products (the sponsored products' check)."""
     filters = criteria.filters
     if filters.get("vertical"):
-        through = Product.verticals.through
-        queryset = queryset.filter(pk__in=through.objects.filter(vertical_id__in=filters["vertical"]).values("product_id"))
+        queryset = queryset.filter(vertical_ids__overlap=filters["vertical"])
     if filters.get("certification"):
-        through = Product.certifications.through
-        queryset = queryset.filter(
-            pk__in=through.objects.filter(certification_id__in=filters["certification"]).values("product_id")
-        )
+        queryset = queryset.filter(certification_ids__overlap=filters["certification"])
     if filters.get("country"):
         queryset = queryset.filter(countries_served__overlap=filters["country"])
     if filters.get("kind"):
@@ -52,81 +72,71 @@ def _apply_filters(queryset: QuerySet, criteria: Criteria) -> QuerySet:
     return queryset
 
 
-def _tsquery(q: str) -> tuple[str, list] | None:
-    """The text query as SQL and its parameters; the words only ever travel as a parameter."""
-    query = text_query(q)
-    return None if query is None else ("%s::tsquery", [query])
+def search(criteria: Criteria, *, languages: list[str]) -> Results:
+    """Listed products matching ``criteria``, sorted, RESULT_LIMIT at most, loaded for cards a
+    page at a time: one query for the ids in order (words in date or title order: a count,
+    then a query per page), and again with similar titles when the words find nothing.
+
+    Relevance with words ranks every match when there are RESULT_LIMIT or fewer; beyond,
+    it ranks the products whose title matches first, then other matches, so a broad word
+    never makes PostgreSQL read and rank a hundred thousand rows.
+    """
+    load = _loader(languages)
+    matches = text.text_matches(criteria.q)
+    if not matches:
+        return _run_search(criteria, None, load)
+    for match in matches:
+        results = _run_search(criteria, match, load)
+        if len(results):
+            break
+    return results
 
 
-def _matching(criteria: Criteria) -> tuple[QuerySet, tuple[str, list] | None]:
-    queryset = listed_products()
-    tsquery = _tsquery(criteria.q)
-    if tsquery is not None:
-        sql, params = tsquery
-        condition, condition_params = f"{TABLE}.search_vector @@ {sql}", list(params)
-        folded = fold(criteria.q).strip()[:200]
-        if has_trigram() and len(folded) >= 3:
-            # A union of two index scans: an OR in one WHERE makes PostgreSQL scan every row.
-            condition = (
-                f"{TABLE}.id IN (SELECT candidate.id FROM {TABLE} candidate WHERE candidate.search_vector @@ {sql}"  # noqa: S608
-                f" UNION SELECT candidate.id FROM {TABLE} candidate WHERE %s <%% candidate.search_name)"
-            )
-            condition_params.append(folded)
-        # Only fixed SQL fragments are interpolated; everything typed travels as a parameter.
-        queryset = queryset.filter(RawSQL(condition, condition_params, output_field=BooleanField()))  # noqa: S611
-    return _apply_filters(queryset, criteria), tsquery
+def _loader(languages: list[str]):
+    def load(ids: list[int]) -> list[Product]:
+        return products_by_ids(ids, languages=languages)
+    return load
 
 
-def search(criteria: Criteria, *, languages: list[str]) -> QuerySet:
-    """Listed products matching ``criteria``, sorted, ready for cards and pagination."""
-    queryset, tsquery = _matching(criteria)
-    queryset = for_cards(queryset, languages)
-    if criteria.sort == "newest" or (criteria.sort == "relevance" and tsquery is None):
-        return queryset.order_by(F("published_at").desc(nulls_last=True), "-pk")
-    if criteria.sort == "title":
-        return queryset.order_by("title", "pk")
-    sql, params = tsquery
-    rank_sql, rank_params = f"ts_rank({TABLE}.search_vector, {sql})", list(params)
-    if has_trigram():
-        rank_sql += f" + word_similarity(%s, {TABLE}.search_name)"
-        rank_params.append(fold(criteria.q).strip()[:200])
-    queryset = queryset.annotate(relevance=RawSQL(rank_sql, rank_params, output_field=FloatField()))  # noqa: S611
-    return queryset.order_by(F("relevance").desc(), F("published_at").desc(nulls_last=True), "pk")
+def _run_search(criteria: Criteria, match: text.Match | None, load) -> Results:
+    conditions = [(LISTED, []), *text.filter_tests(PRODUCTS, criteria.filters).values()]
+    if match is not None and criteria.sort not in ORDERS:
+        ids = text.ranked_ids(PRODUCTS.table, conditions, match, tiebreak="p.published_at DESC, p.id", limit=RESULT_LIMIT)
+        return RankedResults(ids, load=load, limit=RESULT_LIMIT, is_similar_names=match.is_similar_names)
+    if match is not None:
+        conditions.append((match.condition, match.params))
+    where, params = text.where_sql(*conditions)
+    # Without words, "relevance" is the newest first.
+    order = ORDERS.get(criteria.sort, ORDERS["newest"])
+    return SortedResults(PRODUCTS.table, where, params, order, load=load, limit=RESULT_LIMIT,
+                         is_similar_names=bool(match and match.is_similar_names))
 
 
-FACETS = {
-    "vertical": "SELECT 'vertical', link.vertical_id::text, count(*) FROM ({sub}) m "
-    "JOIN catalogue_product_verticals link ON link.product_id = m.id GROUP BY 2",
-    "certification": "SELECT 'certification', link.certification_id::text, count(*) FROM ({sub}) m "
-    "JOIN catalogue_product_certifications link ON link.product_id = m.id GROUP BY 2",
-    "country": "SELECT 'country', code::text, count(*) FROM ({sub}) m, unnest(m.countries_served) code GROUP BY 2",
-    "kind": "SELECT 'kind', kind::text, count(*) FROM ({sub}) m GROUP BY 2",
-}
-FACET_COLUMNS = ["id", "countries_served", "kind"]
+def search_changed() -> None:
+    """Forget the current programme's remembered facet counts (its products changed)."""
+    text.forget(_VERSION_KEY)
 
 
-def facet_counts(criteria: Criteria) -> dict[str, dict[str, int]]:
-    """For every facet, how many listed products match each value, given the text query
-    and every *other* active filter. One query, whatever the number of facets."""
-    parts, params = [], []
-    for dimension, template in FACETS.items():
-        queryset, _tsquery = _matching(criteria.without(dimension))
-        sub_sql, sub_params = queryset.order_by().values(*FACET_COLUMNS).query.sql_with_params()
-        parts.append("(" + template.format(sub=sub_sql) + ")")
-        params.extend(sub_params)
-    counts: dict[str, dict[str, int]] = {dimension: {} for dimension in FACETS}
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        for dimension, value, count in cursor.fetchall():
-            if count:
-                counts[dimension][value] = count
-    return counts
+def facet_counts(criteria: Criteria, *, use_cache: bool = True) -> text.FacetCounts:
+    """For every facet, how many listed products match each value, given the words and
+    every *other* active filter; and ``total``, how many match everything. One query.
+
+    When the words find nothing, counts are those of the similar titles, as in :func:`search`.
+    Remembered for FACETS_CACHE_SECONDS unless the programme's products change.
+    """
+    def compute() -> text.FacetCounts:
+        return text.first_counts(PRODUCTS, LISTED, criteria.filters, text.text_matches(criteria.q))
+
+    if not use_cache:
+        return compute()
+    return text.remembered(_VERSION_KEY, text.search_key(criteria.q, criteria.filters), compute,
+                           seconds=FACETS_CACHE_SECONDS)
 
 
 SPONSORED_LIMIT = 3
 
 
-def sponsored_ids(criteria: Criteria, organic: QuerySet, *, first_page_size: int,
+def sponsored_ids(criteria: Criteria, organic: Results, *, first_page_size: int,
                   limit: int = SPONSORED_LIMIT) -> list[int]:
     """The products lifted to the top of ``criteria``'s first page, best first (promotion's rules).
 
@@ -145,12 +155,14 @@ def sponsored_ids(criteria: Criteria, organic: QuerySet, *, first_page_size: int
     allowed = set(_apply_filters(listed_products(), criteria).filter(pk__in=list(boosts)).values_list("pk", flat=True))
     if not allowed:
         return []
-    first_page = list(organic.values_list("pk", flat=True)[:first_page_size])
-    ranked = merge_sponsored(first_page, boosts, limit=limit, allowed_ids=allowed)
+    ranked = merge_sponsored(organic.ids(first_page_size), boosts, limit=limit, allowed_ids=allowed)
     return [item.product_id for item in ranked if item.is_sponsored]
 
 
 def products_by_ids(ids: list[int], *, languages: list[str]) -> list[Product]:
     """Listed products with these ids, ready for cards, in the order given."""
+    if not ids:
+        return []
     found = {product.pk: product for product in for_cards(listed_products().filter(pk__in=ids), languages)}
     return [found[pk] for pk in ids if pk in found]
+

@@ -8,12 +8,44 @@ whatever language they type in; folding and weighting reuse the directory's func
 
 from tenant_apps.directory.search.sql import has_extension
 
-PRODUCT_TRIGGER_FUNCTION = """
+# As created by migration 0002; 0004 replaces it (PRODUCT_TRIGGER_FUNCTION).
+PRODUCT_TRIGGER_FUNCTION_0002 = """
 CREATE OR REPLACE FUNCTION public.comptoir_product_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   NEW.search_vector := public.comptoir_weighted_vector(
     public.comptoir_fold(concat_ws(' ', NEW.title,
       (SELECT string_agg(t.title, ' ') FROM catalogue_producttranslation t WHERE t.product_id = NEW.id))),
+    public.comptoir_fold(concat_ws(' ',
+      (SELECT c.name FROM directory_company c WHERE c.id = NEW.company_id),
+      (SELECT string_agg(concat_ws(' ', v.name, v.name_en), ' ') FROM catalogue_product_verticals pv
+         JOIN catalogue_vertical v ON v.id = pv.vertical_id WHERE pv.product_id = NEW.id),
+      (SELECT string_agg(concat_ws(' ', c.name, c.name_en), ' ') FROM catalogue_product_certifications pc
+         JOIN catalogue_certification c ON c.id = pc.certification_id WHERE pc.product_id = NEW.id),
+      NEW.hs_code)),
+    public.comptoir_fold(concat_ws(' ', NEW.description,
+      (SELECT string_agg(t.description, ' ') FROM catalogue_producttranslation t WHERE t.product_id = NEW.id),
+      (SELECT string_agg(concat_ws(' ', s ->> 'name', s ->> 'value'), ' ')
+         FROM jsonb_array_elements(CASE WHEN jsonb_typeof(NEW.specifications) = 'array'
+                                        THEN NEW.specifications ELSE '[]'::jsonb END) s))));
+  RETURN NEW;
+END $$
+"""
+
+# The titles alone (weight A) as a second, small vector: a search matching more products than
+# are listed ranks those whose title matches first, without reading every match. The links'
+# ids are copied on the row, so filters and facet counts read one table.
+PRODUCT_TRIGGER_FUNCTION = """
+CREATE OR REPLACE FUNCTION public.comptoir_product_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE titles text := public.comptoir_fold(concat_ws(' ', NEW.title,
+  (SELECT string_agg(t.title, ' ') FROM catalogue_producttranslation t WHERE t.product_id = NEW.id)));
+BEGIN
+  NEW.vertical_ids := ARRAY(SELECT pv.vertical_id FROM catalogue_product_verticals pv
+                            WHERE pv.product_id = NEW.id ORDER BY pv.vertical_id);
+  NEW.certification_ids := ARRAY(SELECT pc.certification_id FROM catalogue_product_certifications pc
+                                 WHERE pc.product_id = NEW.id ORDER BY pc.certification_id);
+  NEW.search_title := public.comptoir_weighted_vector(titles, NULL, NULL);
+  NEW.search_vector := public.comptoir_weighted_vector(
+    titles,
     public.comptoir_fold(concat_ws(' ',
       (SELECT c.name FROM directory_company c WHERE c.id = NEW.company_id),
       (SELECT string_agg(concat_ws(' ', v.name, v.name_en), ' ') FROM catalogue_product_verticals pv
@@ -90,8 +122,18 @@ ALTER TABLE catalogue_product DROP COLUMN IF EXISTS search_name;
 
 
 def install(cursor) -> None:
-    """Create the catalogue's search objects in the current schema."""
-    for statement in (PRODUCT_TRIGGER_FUNCTION, TOUCH_FUNCTION, TRIGGERS):
+    """Create the catalogue's search objects in the current schema (migration 0002)."""
+    for statement in (PRODUCT_TRIGGER_FUNCTION_0002, TOUCH_FUNCTION, TRIGGERS):
         cursor.execute(statement)
     if has_extension(cursor, "pg_trgm"):
         cursor.execute(TRIGRAM_INDEX)
+
+
+def install_title_vectors(cursor) -> None:
+    """Fill ``search_title`` and the link copies from now on and for every product (migration 0004)."""
+    cursor.execute(PRODUCT_TRIGGER_FUNCTION)
+    cursor.execute("UPDATE catalogue_product SET search_vector = NULL")
+
+
+def remove_title_vectors(cursor) -> None:
+    cursor.execute(PRODUCT_TRIGGER_FUNCTION_0002)

@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
 from tenant_apps.analytics.models import Event
 from tenant_apps.analytics.services import record_events
@@ -14,8 +15,11 @@ from tenant_apps.directory.search.facets import facet_groups
 PAGE_SIZE = 24
 
 
+# One address answers with a page or a fragment: caches must keep them apart, or the Back
+# button could show a bare fragment.
 @browsing
 @require_GET
+@vary_on_headers("HX-Request")
 def product_search(request):
     verticals = list(Vertical.objects.order_by("position", "name"))
     form = forms.ProductSearchForm(request.GET, verticals=verticals,
@@ -28,7 +32,7 @@ def product_search(request):
     if request.tenant.has_module("promotion"):
         sponsored_ids = selectors.sponsored_ids(criteria, results, first_page_size=PAGE_SIZE)
     # Lifted products leave their organic place on every page, so none shows twice.
-    organic = results.exclude(pk__in=sponsored_ids) if sponsored_ids else results
+    organic = results.excluding(sponsored_ids)
     page = Paginator(organic, PAGE_SIZE).get_page(request.GET.get("page"))
     products = list(page.object_list)
     if sponsored_ids and page.number == 1:
@@ -39,17 +43,24 @@ def product_search(request):
     record_events(Event.Kind.SEARCH_IMPRESSION, request=request,
                   items=[{"company_id": product.company_id, "product_id": product.pk} for product in products])
     saved = catalogue_selectors.saved_product_ids(request.user, [product.pk for product in products])
+    counts = selectors.facet_counts(criteria)
+    listed = len(organic) + len(sponsored_ids)
+    # Beyond the listed products, the facet pass knows how many matched in all.
+    total = max(counts.total, listed) if results.is_truncated else listed
     context = {
         "form": form,
         "page": page,
-        "result_count": page.paginator.count + len(sponsored_ids),
+        "results": results,
+        "total": total,
+        "result_limit": selectors.RESULT_LIMIT,
         "cards": [(product, catalogue_selectors.product_text(product, languages), product.pk in saved) for product in products],
-        "facets": facet_groups(form, selectors.facet_counts(criteria)),
+        "facets": facet_groups(form, counts),
         "criteria": criteria,
         # Results sit inside the search form, and forms cannot nest: saving is on each product's page.
         "can_save": False,
         "needs_buyer_profile": needs_profile(request.user, request.tenant),
     }
-    if request.htmx and not request.htmx.boosted:
+    # htmx asks for the whole page when it restores an address missing from its history cache.
+    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
         return render(request, "catalogue/search/_results.html", context)
     return render(request, "catalogue/search/product_search.html", context)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 
@@ -117,8 +118,8 @@ def text_query(q: str) -> str | None:
 
 
 @dataclass(frozen=True)
-class _Facet:
-    """How one facet reads a profile: a column, a flag, an array, a list in a string or a link table."""
+class Facet:
+    """How one facet reads a row: a column, a flag, an array, a list in a string or a link table."""
 
     value: str = ""  # SQL for the value grouped on (alias p)
     shape: str = "column"  # column | flag | array | csv | link
@@ -127,16 +128,16 @@ class _Facet:
 
 
 @dataclass(frozen=True)
-class _Kind:
+class Searchable:
     model: type
     table: str
     name: str  # sorts by name
     filters: dict[str, str]  # dimension -> SQL test on alias p, one parameter at most
-    facets: dict[str, _Facet]
+    facets: dict[str, Facet]
 
 
 KINDS = {
-    "companies": _Kind(
+    "companies": Searchable(
         model=Company,
         table="directory_company",
         name="name",
@@ -151,17 +152,17 @@ KINDS = {
             "tags": "p.id IN (SELECT company_id FROM directory_company_tags WHERE tag_id = ANY(%s::bigint[]))",
         },
         facets={
-            "sector": _Facet("p.sector_id"),
-            "country": _Facet("p.country"),
-            "export_stage": _Facet("p.export_stage", skip_empty=True),
-            "size": _Facet("p.size", skip_empty=True),
-            "verified": _Facet("p.verification_expires_at > now()", shape="flag"),
-            "recommended": _Facet("p.is_recommended", shape="flag"),
-            "languages": _Facet("p.languages", shape="array"),
-            "tags": _Facet(shape="link", link=("directory_company_tags", "company_id")),
+            "sector": Facet("p.sector_id"),
+            "country": Facet("p.country"),
+            "export_stage": Facet("p.export_stage", skip_empty=True),
+            "size": Facet("p.size", skip_empty=True),
+            "verified": Facet("p.verification_expires_at > now()", shape="flag"),
+            "recommended": Facet("p.is_recommended", shape="flag"),
+            "languages": Facet("p.languages", shape="array"),
+            "tags": Facet(shape="link", link=("directory_company_tags", "company_id")),
         },
     ),
-    "experts": _Kind(
+    "experts": Searchable(
         model=ExpertProfile,
         table="directory_expertprofile",
         name="headline",
@@ -175,11 +176,11 @@ KINDS = {
             "recommended": "p.is_recommended",
         },
         facets={
-            "expertise": _Facet(shape="link", link=("directory_expertprofile_expertise", "expertprofile_id")),
-            "countries": _Facet("p.countries", shape="csv", skip_empty=True),
-            "languages": _Facet("p.languages", shape="array"),
-            "availability": _Facet("p.availability"),
-            "recommended": _Facet("p.is_recommended", shape="flag"),
+            "expertise": Facet(shape="link", link=("directory_expertprofile_expertise", "expertprofile_id")),
+            "countries": Facet("p.countries", shape="csv", skip_empty=True),
+            "languages": Facet("p.languages", shape="array"),
+            "availability": Facet("p.availability"),
+            "recommended": Facet("p.is_recommended", shape="flag"),
         },
     ),
 }
@@ -195,19 +196,20 @@ def _listed(is_member: bool) -> str:
     return f"p.visibility = '{Company.Visibility.PUBLIC}'"
 
 
-def _filter_tests(criteria: Criteria) -> dict[str, tuple[str, list]]:
+def filter_tests(searchable: Searchable, filters: dict[str, list]) -> dict[str, tuple[str, list]]:
     """The SQL test of each active filter, with its parameters."""
     tests = {}
-    for dimension, sql in KINDS[criteria.kind].filters.items():
-        values = criteria.filters.get(dimension)
+    for dimension, sql in searchable.filters.items():
+        values = filters.get(dimension)
         if values:
             tests[dimension] = (sql, [list(values)] if "%s" in sql else [])
     return tests
 
 
 @dataclass(frozen=True)
-class _Match:
-    """One way for a query's words to select and rank profiles (SQL on alias p)."""
+class Match:
+    """One way for a query's words to select and rank rows (SQL on alias p, whose table has
+    ``search_vector``, ``search_title`` and ``search_name`` columns)."""
 
     condition: str
     params: list
@@ -217,7 +219,7 @@ class _Match:
     is_similar_names: bool = False
 
 
-def _matches(criteria: Criteria) -> list[_Match]:
+def text_matches(q: str) -> list[Match]:
     """The ways to match the words, tried in order until one finds something: the words
     themselves, then names similar to what was typed (typo tolerance, pg_trgm only).
 
@@ -225,25 +227,25 @@ def _matches(criteria: Criteria) -> list[_Match]:
     answers every common trigram, so asking it for every search would cost most searches
     a scan of thousands of rows.
     """
-    query = text_query(criteria.q)
+    query = text_query(q)
     if query is None:
         return []
     tsquery, params = "%s::tsquery", [query]
-    folded = fold(criteria.q).strip()[:200]
+    folded = fold(q).strip()[:200]
     rank, rank_params = f"ts_rank(p.search_vector, {tsquery})", list(params)
     if not (has_trigram() and len(folded) >= 3):
-        return [_Match(f"p.search_vector @@ {tsquery}", params, rank, rank_params, f"p.search_title @@ {tsquery}")]
+        return [Match(f"p.search_vector @@ {tsquery}", params, rank, rank_params, f"p.search_title @@ {tsquery}")]
     return [
-        _Match(
+        Match(
             f"p.search_vector @@ {tsquery}", params,
             f"{rank} + word_similarity(%s, p.search_name)", [*rank_params, folded],
             f"p.search_title @@ {tsquery}",
         ),
-        _Match("%s <%% p.search_name", [folded], "word_similarity(%s, p.search_name)", [folded], is_similar_names=True),
+        Match("%s <%% p.search_name", [folded], "word_similarity(%s, p.search_name)", [folded], is_similar_names=True),
     ]
 
 
-def _where(*parts: tuple[str, list]) -> tuple[str, list]:
+def where_sql(*parts: tuple[str, list]) -> tuple[str, list]:
     sql = " AND ".join(f"({part})" for part, _ in parts if part)
     return sql or "TRUE", [value for _, params in parts for value in params]
 
@@ -268,7 +270,7 @@ def search(criteria: Criteria, *, is_member: bool) -> Results:
     it ranks the profiles whose name matches first, then other matches, so a broad word
     never makes PostgreSQL read and rank tens of thousands of rows.
     """
-    matches = _matches(criteria)
+    matches = text_matches(criteria.q)
     if not matches:
         return _run_search(criteria, is_member, None)
     for match in matches:
@@ -278,47 +280,59 @@ def search(criteria: Criteria, *, is_member: bool) -> Results:
     return results
 
 
-def _run_search(criteria: Criteria, is_member: bool, match: _Match | None) -> Results:
+def _run_search(criteria: Criteria, is_member: bool, match: Match | None) -> Results:
     kind = KINDS[criteria.kind]
     listed = (_listed(is_member), [])
-    filters = list(_filter_tests(criteria).values())
+    filters = list(filter_tests(kind, criteria.filters).values())
     limit = RESULT_LIMIT + 1
     if match is None:
         order = {
             "newest": "p.created_at DESC, p.id DESC",
             "name": f"p.{kind.name}, p.id",
         }.get(criteria.sort, f"p.is_recommended DESC, p.{kind.name}, p.id")
-        where, params = _where(listed, *filters)
+        where, params = where_sql(listed, *filters)
         sql = f"SELECT p.id FROM {kind.table} p WHERE {where} ORDER BY {order} LIMIT {limit}"  # noqa: S608
     elif criteria.sort in ("newest", "name"):
         order = "p.created_at DESC, p.id DESC" if criteria.sort == "newest" else f"p.{kind.name}, p.id"
-        where, params = _where(listed, (match.condition, match.params), *filters)
+        where, params = where_sql(listed, (match.condition, match.params), *filters)
         return SortedResults(kind.table, where, params, order, load=partial(_profiles, criteria.kind), limit=RESULT_LIMIT,
                              is_similar_names=match.is_similar_names)
     else:
-        # Candidates: matches by name (tier 0, a small index), then any match (tier 1); each
-        # scan stops at the limit, and only the kept candidates are ranked. MATERIALIZED so
-        # that each scan is planned for all its rows (index, not a sequential scan hoping to
-        # meet enough matches early) yet read no further than the limit.
-        ctes, scans, params = [], [], []
-        tiers = [(0, match.title_condition), (1, match.condition)] if match.title_condition else [(1, match.condition)]
-        for tier, condition in tiers:
-            where, where_params = _where(listed, (condition, match.params), *filters)
-            ctes.append(f"tier_{tier} AS MATERIALIZED (SELECT p.id FROM {kind.table} p WHERE {where})")  # noqa: S608
-            scans.append(f"(SELECT id, {tier} AS tier FROM tier_{tier} LIMIT {limit})")  # noqa: S608
-            params += where_params
-        sql = (
-            f"WITH {', '.join(ctes)}, candidates AS (SELECT id, min(tier) AS tier FROM ({' UNION ALL '.join(scans)}) scans"  # noqa: S608
-            f" GROUP BY id ORDER BY min(tier), id LIMIT {limit}) "
-            f"SELECT p.id FROM candidates JOIN {kind.table} p ON p.id = candidates.id"
-            f" ORDER BY {match.rank} DESC, p.is_recommended DESC, p.id"
-        )
-        params += match.rank_params
+        ids = ranked_ids(kind.table, [listed, *filters], match, tiebreak="p.is_recommended DESC, p.id", limit=RESULT_LIMIT)
+        return RankedResults(ids, load=partial(_profiles, criteria.kind), limit=RESULT_LIMIT,
+                             is_similar_names=match.is_similar_names)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         ids = [row[0] for row in cursor.fetchall()]
     return RankedResults(ids, load=partial(_profiles, criteria.kind), limit=RESULT_LIMIT,
                          is_similar_names=bool(match and match.is_similar_names))
+
+
+def ranked_ids(table: str, conditions: list[tuple[str, list]], match: Match, *, tiebreak: str, limit: int) -> list[int]:
+    """Ids of the rows meeting ``conditions`` and ``match``, best first: ``limit`` + 1 at most,
+    so that the caller knows whether more matched.
+
+    Candidates: matches by title (tier 0, a small index), then any match (tier 1); each scan
+    stops at the limit, and only the kept candidates are ranked. MATERIALIZED so that each
+    scan is planned for all its rows (index, not a sequential scan hoping to meet enough
+    matches early) yet read no further than the limit.
+    """
+    ctes, scans, params = [], [], []
+    tiers = [(0, match.title_condition), (1, match.condition)] if match.title_condition else [(1, match.condition)]
+    for tier, condition in tiers:
+        where, where_params = where_sql(*conditions, (condition, match.params))
+        ctes.append(f"tier_{tier} AS MATERIALIZED (SELECT p.id FROM {table} p WHERE {where})")  # noqa: S608
+        scans.append(f"(SELECT id, {tier} AS tier FROM tier_{tier} LIMIT {limit + 1})")  # noqa: S608
+        params += where_params
+    sql = (
+        f"WITH {', '.join(ctes)}, candidates AS (SELECT id, min(tier) AS tier FROM ({' UNION ALL '.join(scans)}) scans"  # noqa: S608
+        f" GROUP BY id ORDER BY min(tier), id LIMIT {limit + 1}) "
+        f"SELECT p.id FROM candidates JOIN {table} p ON p.id = candidates.id"
+        f" ORDER BY {match.rank} DESC, {tiebreak}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *match.rank_params])
+        return [row[0] for row in cursor.fetchall()]
 
 
 class FacetCounts(dict):
@@ -329,29 +343,47 @@ class FacetCounts(dict):
 
 def search_changed() -> None:
     """Forget the current programme's remembered facet counts (its profiles changed)."""
-    cache.set(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    forget(_VERSION_KEY)
 
 
-def _version() -> str:
-    version = cache.get(_VERSION_KEY)
+def forget(version_key: str) -> None:
+    """Make every count remembered under ``version_key`` stale (see :func:`remembered`)."""
+    cache.set(version_key, uuid.uuid4().hex, timeout=None)
+
+
+def _version(version_key: str) -> str:
+    version = cache.get(version_key)
     if version is None:
-        cache.add(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(_VERSION_KEY)
+        cache.add(version_key, uuid.uuid4().hex, timeout=None)
+        version = cache.get(version_key)
     return version
 
 
-def _cache_key(criteria: Criteria, is_member: bool) -> str:
-    filters = sorted(
+def search_key(q: str, filters: dict[str, list], *extra) -> str:
+    """What identifies a search for the cache: its words as searched, its filters in order."""
+    ordered = sorted(
         (name, sorted(str(value) for value in values) if isinstance(values, list | tuple) else str(values))
-        for name, values in criteria.filters.items() if values
+        for name, values in filters.items() if values
     )
-    search = repr((criteria.kind, _words(criteria.q), filters, is_member))
-    # The cache's key function adds the programme's schema name.
-    return f"directory:facets:{_version()}:{hashlib.sha256(search.encode()).hexdigest()}"
+    return repr((*extra, _words(q), ordered))
 
 
 def _may_cache() -> bool:
     return not connection.in_atomic_block
+
+
+def remembered(version_key: str, search: str, compute: Callable[[], FacetCounts], *, seconds: int) -> FacetCounts:
+    """``compute()``, remembered ``seconds`` under the current version of ``version_key``;
+    never inside a transaction, whose reads may include its own uncommitted (or rolled
+    back) writes. The cache's key function adds the programme's schema name."""
+    if not _may_cache():
+        return compute()
+    key = f"{version_key}:{_version(version_key)}:{hashlib.sha256(search.encode()).hexdigest()}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = compute()
+        cache.set(key, counts, seconds)
+    return counts
 
 
 def facet_counts(criteria: Criteria, *, is_member: bool, use_cache: bool = True) -> FacetCounts:
@@ -359,40 +391,38 @@ def facet_counts(criteria: Criteria, *, is_member: bool, use_cache: bool = True)
     every *other* active filter; and ``total``, how many match everything.
 
     When the words find nothing, counts are those of the similar names, as in :func:`search`.
-    Remembered for FACETS_CACHE_SECONDS unless the programme's profiles change; never
-    inside a transaction, whose reads may include its own uncommitted (or rolled back) writes.
+    Remembered for FACETS_CACHE_SECONDS unless the programme's profiles change (signals.py).
     """
-    if not (use_cache and _may_cache()):
-        return _facet_counts(criteria, is_member)
-    key = _cache_key(criteria, is_member)
-    counts = cache.get(key)
-    if counts is None:
-        counts = _facet_counts(criteria, is_member)
-        cache.set(key, counts, FACETS_CACHE_SECONDS)
-    return counts
+    def compute() -> FacetCounts:
+        kind = KINDS[criteria.kind]
+        return first_counts(kind, _listed(is_member), criteria.filters, text_matches(criteria.q))
+
+    if not use_cache:
+        return compute()
+    search = search_key(criteria.q, criteria.filters, criteria.kind, is_member)
+    return remembered(_VERSION_KEY, search, compute, seconds=FACETS_CACHE_SECONDS)
 
 
-def _facet_counts(criteria: Criteria, is_member: bool) -> FacetCounts:
-    matches = _matches(criteria)
+def first_counts(searchable: Searchable, listed: str, filters: dict[str, list], matches: list[Match]) -> FacetCounts:
+    """The counts of the first way of matching that finds something (all rows without words)."""
     if not matches:
-        return _count_facets(criteria, is_member, None)
+        return count_facets(searchable, listed, filters, None)
     for match in matches:
-        counts = _count_facets(criteria, is_member, match)
+        counts = count_facets(searchable, listed, filters, match)
         if counts.total:
             break
     return counts
 
 
-def _count_facets(criteria: Criteria, is_member: bool, match: _Match | None) -> FacetCounts:
+def count_facets(searchable: Searchable, listed: str, filters: dict[str, list], match: Match | None) -> FacetCounts:
     """One statement and one pass over the matches: they are read once into a CTE that
     also says which filters each row passes, then one grouping-sets aggregate counts every
     facet, with one count per active filter (a facet's own filter is left out of its counts).
     """
-    kind = KINDS[criteria.kind]
-    tests = _filter_tests(criteria)
+    tests = filter_tests(searchable, filters)
     active = list(tests)
-    grouped = {name: facet for name, facet in kind.facets.items() if facet.shape != "link"}
-    linked = {name: facet for name, facet in kind.facets.items() if facet.shape == "link"}
+    grouped = {name: facet for name, facet in searchable.facets.items() if facet.shape != "link"}
+    linked = {name: facet for name, facet in searchable.facets.items() if facet.shape == "link"}
 
     columns = ["p.id"] + [f"{facet.value} AS g_{name}" for name, facet in grouped.items()]
     params: list = []
@@ -407,7 +437,7 @@ def _count_facets(criteria: Criteria, is_member: bool, match: _Match | None) -> 
             [value for name in active for value in tests[name][1]],
         )
     text = (match.condition, match.params) if match else ("", [])
-    where, where_params = _where((_listed(is_member), []), text, fails)
+    where, where_params = where_sql((listed, []), text, fails)
     params += where_params
 
     def passing(dimension: str | None) -> str:
@@ -421,7 +451,7 @@ def _count_facets(criteria: Criteria, is_member: bool, match: _Match | None) -> 
     # counted, and reading it twice costs less than keeping its rows aside.
     materialized = "MATERIALIZED" if match else "NOT MATERIALIZED"
     statement = (
-        f"WITH m AS {materialized} (SELECT {', '.join(columns)} FROM {kind.table} p WHERE {where}) "  # noqa: S608
+        f"WITH m AS {materialized} (SELECT {', '.join(columns)} FROM {searchable.table} p WHERE {where}) "  # noqa: S608
         f"SELECT GROUPING({', '.join(group_columns)}), NULL::bigint, {', '.join(group_columns)}, {counts_sql} "
         f"FROM m GROUP BY GROUPING SETS ({', '.join(f'({column})' for column in group_columns)}, ())"
     )
@@ -439,7 +469,7 @@ def _count_facets(criteria: Criteria, is_member: bool, match: _Match | None) -> 
     def count_for(name: str, counts) -> int:
         return counts[active.index(name) + 1] if name in active else counts[0]
 
-    result = FacetCounts({name: {} for name in kind.facets})
+    result = FacetCounts({name: {} for name in searchable.facets})
     every_column = (1 << len(names)) - 1
     for row in rows:
         grouping, link_value, values, counts = row[0], row[1], row[2:2 + len(names)], row[2 + len(names):]
@@ -457,7 +487,7 @@ def _count_facets(criteria: Criteria, is_member: bool, match: _Match | None) -> 
     return result
 
 
-def _facet_values(facet: _Facet, value) -> list[str]:
+def _facet_values(facet: Facet, value) -> list[str]:
     """The facet values one group stands for: arrays and comma lists are grouped whole."""
     if facet.shape == "flag":
         return ["on"] if value else []

@@ -17,7 +17,7 @@ def test_bench_fills_times_reports_and_cleans_up(programmes, db):
 
     report = out.getvalue()
     for line in ("Generated 3 companies", "Generated 40 products", "Generated 5 buyers", "Rolled up",
-                 "catalogue search", "company dashboard (busiest)", "agency dashboard", "engagement table",
+                 "search: first page", "search: facet counts", "baseline: plain full text", "company dashboard (busiest)", "agency dashboard", "engagement table",
                  "events/s through record_event"):
         assert line in report, report
     assert not Tenant.objects.filter(slug="bench-showroom").exists()
