@@ -120,3 +120,45 @@ def test_buyer_searches_narrows_by_a_vertical_and_saves_a_product(
 
     page.goto(sites["showroom"].url("/catalogue/saved/"), wait_until="load")
     expect(page.get_by_role("link", name="7-day wireless ECG patch")).to_be_visible()
+
+
+def _forget_counts(tenant):
+    from django_tenants.utils import tenant_context
+
+    from tenant_apps.catalogue.search.selectors import search_changed
+
+    with tenant_context(tenant):
+        search_changed()
+
+
+def test_many_matches_list_at_once_and_the_filters_follow(sites, demo_tenants, product_pk, open_page, csp_violations,
+                                                           monkeypatch):
+    from playwright.sync_api import expect
+
+    from tenant_apps.catalogue.search import selectors
+
+    # The live server runs in this process: two listed at most, so "medical" matches more.
+    monkeypatch.setattr(selectors, "RESULT_LIMIT", 2)
+    _forget_counts(demo_tenants["showroom"])
+    page = open_page(sites["showroom"].url("/catalogue/"), width=1280)
+    violations = csp_violations(page)
+    counts_asked = []
+    page.on("request", lambda request: counts_asked.append(request.url) if "/catalogue/facets/" in request.url else None)
+
+    page.get_by_label("Search", exact=True).fill("medical")
+    page.locator(".directory-search__bar button[type=submit]").click()
+    page.wait_for_url(lambda url: "q=medical" in url)
+    expect(page.locator("#catalogue-results .product-card")).to_have_count(2)
+    # The filters follow the results, with the exact total in place of "More than 2".
+    expect(page.get_by_label(re.compile(r"^Medical devices \(\d+\)"))).to_be_visible()
+    expect(page.locator("#catalogue-count")).to_have_text(re.compile(r"^\d+ results$"))
+    expect(page.locator("#catalogue-facets")).not_to_have_attribute("aria-busy", "true")
+    assert len(counts_asked) == 1
+
+    # They work as any filters: ticking one searches again, in place.
+    page.get_by_label(re.compile(r"^Product \(\d+\)")).check()
+    page.wait_for_url(lambda url: "kind=product" in url and "q=medical" in url)
+    expect(page.get_by_label(re.compile(r"^Product \(\d+\)"))).to_be_checked()
+
+    assert axe_violations(page) == []
+    assert violations == []

@@ -133,6 +133,11 @@ def facet_counts(criteria: Criteria, *, use_cache: bool = True) -> text.FacetCou
                            seconds=FACETS_CACHE_SECONDS)
 
 
+def remembered_counts(criteria: Criteria) -> text.FacetCounts | None:
+    """The facet counts remembered for ``criteria``, or None: nothing is counted."""
+    return text.recall(_VERSION_KEY, text.search_key(criteria.q, criteria.filters))
+
+
 SPONSORED_LIMIT = 3
 
 

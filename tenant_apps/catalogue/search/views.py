@@ -21,10 +21,7 @@ PAGE_SIZE = 24
 @require_GET
 @vary_on_headers("HX-Request")
 def product_search(request):
-    verticals = list(Vertical.objects.order_by("position", "name"))
-    form = forms.ProductSearchForm(request.GET, verticals=verticals,
-                                   certifications=Certification.objects.order_by("position", "name"))
-    form.is_valid()
+    form = _form(request)
     criteria = form.criteria()
     languages = catalogue_selectors.reading_languages(request.tenant)
     results = selectors.search(criteria, languages=languages)
@@ -43,10 +40,18 @@ def product_search(request):
     record_events(Event.Kind.SEARCH_IMPRESSION, request=request,
                   items=[{"company_id": product.company_id, "product_id": product.pk} for product in products])
     saved = catalogue_selectors.saved_product_ids(request.user, [product.pk for product in products])
-    counts = selectors.facet_counts(criteria)
     listed = len(organic) + len(sponsored_ids)
+    # Counting the facets of more matches than are listed can take longer than the search
+    # itself: when htmx asks (JavaScript runs), the results come at once and the counts in a
+    # second request, unless they are remembered. Without JavaScript, the page counts them.
+    counts = None
+    if results.is_truncated and request.htmx:
+        counts = selectors.remembered_counts(criteria)
+    facets_deferred = counts is None and results.is_truncated and bool(request.htmx)
+    if counts is None and not facets_deferred:
+        counts = selectors.facet_counts(criteria)
     # Beyond the listed products, the facet pass knows how many matched in all.
-    total = max(counts.total, listed) if results.is_truncated else listed
+    total = (max(counts.total, listed) if counts else None) if results.is_truncated else listed
     context = {
         "form": form,
         "page": page,
@@ -54,7 +59,8 @@ def product_search(request):
         "total": total,
         "result_limit": selectors.RESULT_LIMIT,
         "cards": [(product, catalogue_selectors.product_text(product, languages), product.pk in saved) for product in products],
-        "facets": facet_groups(form, counts),
+        "facets": facet_groups(form, counts) if counts else [],
+        "facets_deferred": facets_deferred,
         "criteria": criteria,
         # Results sit inside the search form, and forms cannot nest: saving is on each product's page.
         "can_save": False,
@@ -64,3 +70,23 @@ def product_search(request):
     if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
         return render(request, "catalogue/search/_results.html", context)
     return render(request, "catalogue/search/product_search.html", context)
+
+
+@browsing
+@require_GET
+@vary_on_headers("HX-Request")
+def product_facets(request):
+    """The filters of a search with their counts (the search page loads them after its results)."""
+    form = _form(request)
+    counts = selectors.facet_counts(form.criteria())
+    # Fetched by the page for a search matching more than it lists: the exact total comes too.
+    context = {"form": form, "facets": facet_groups(form, counts), "total": counts.total,
+               "count_heading": bool(request.htmx) and counts.total > selectors.RESULT_LIMIT}
+    return render(request, "catalogue/search/_facets.html", context)
+
+
+def _form(request) -> forms.ProductSearchForm:
+    form = forms.ProductSearchForm(request.GET, verticals=list(Vertical.objects.order_by("position", "name")),
+                                   certifications=Certification.objects.order_by("position", "name"))
+    form.is_valid()
+    return form

@@ -372,18 +372,30 @@ def _may_cache() -> bool:
     return not connection.in_atomic_block
 
 
+def _remembered_key(version_key: str, search: str) -> str:
+    # The cache's key function adds the programme's schema name.
+    return f"{version_key}:{_version(version_key)}:{hashlib.sha256(search.encode()).hexdigest()}"
+
+
 def remembered(version_key: str, search: str, compute: Callable[[], FacetCounts], *, seconds: int) -> FacetCounts:
     """``compute()``, remembered ``seconds`` under the current version of ``version_key``;
     never inside a transaction, whose reads may include its own uncommitted (or rolled
-    back) writes. The cache's key function adds the programme's schema name."""
+    back) writes."""
     if not _may_cache():
         return compute()
-    key = f"{version_key}:{_version(version_key)}:{hashlib.sha256(search.encode()).hexdigest()}"
+    key = _remembered_key(version_key, search)
     counts = cache.get(key)
     if counts is None:
         counts = compute()
         cache.set(key, counts, seconds)
     return counts
+
+
+def recall(version_key: str, search: str) -> FacetCounts | None:
+    """What :func:`remembered` keeps for this search, if anything (computes nothing)."""
+    if not _may_cache():
+        return None
+    return cache.get(_remembered_key(version_key, search))
 
 
 def facet_counts(criteria: Criteria, *, is_member: bool, use_cache: bool = True) -> FacetCounts:

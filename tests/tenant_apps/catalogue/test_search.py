@@ -6,7 +6,10 @@ from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import tenant_context
 
 from tenant_apps.catalogue.models import Certification
+from tenant_apps.catalogue.search import selectors
 from tenant_apps.catalogue.search.selectors import Criteria, facet_counts, search
+from tenant_apps.directory.models import Company
+from tenant_apps.directory.search import selectors as text_selectors
 from tests.tenant_apps.catalogue.conftest import make_product, make_vertical
 
 
@@ -147,3 +150,113 @@ def test_search_page_queries_do_not_grow_with_products(beta, seller):
             product.certifications.set([ce])
     assert _queries(client, "/catalogue/", {"q": "premier"}) == before
     assert _queries(client, "/catalogue/") == plain_before <= 18
+
+
+# --- Speed design: the best matches listed, counts remembered, counts after results ------------------
+
+def test_link_copies_follow_the_links(catalogue):
+    mill = catalogue["products"]["mill"]
+    mill.refresh_from_db()
+    assert mill.vertical_ids == [catalogue["tools"].pk] and mill.certification_ids == [catalogue["ce"].pk]
+    mill.verticals.add(catalogue["medical"])
+    mill.certifications.clear()
+    mill.refresh_from_db()
+    assert mill.vertical_ids == sorted([catalogue["tools"].pk, catalogue["medical"].pk])
+    assert mill.certification_ids == []
+
+
+def test_hidden_companies_products_are_neither_listed_nor_counted(catalogue, other_seller):
+    other_seller.company.visibility = Company.Visibility.HIDDEN
+    other_seller.company.save()
+    assert _titles(Criteria(q="ecg")) == set()
+    assert facet_counts(Criteria()).total == 2  # the mill and the lathe
+
+
+def test_broad_search_lists_the_best_matches_titles_first_and_counts_them_all(in_beta, seller, monkeypatch):
+    monkeypatch.setattr(selectors, "RESULT_LIMIT", 2)
+    for number in range(4):
+        make_product(seller.company, title=f"Modèle {number}", description="Une pompe doseuse robuste.")
+    make_product(seller.company, title="Pompe doseuse inox", description="Acier.")
+
+    results = search(Criteria(q="pompe"), languages=["fr"])
+
+    assert results.is_truncated and len(results) == 2
+    assert results[0].title == "Pompe doseuse inox"
+    assert facet_counts(Criteria(q="pompe")).total == 5
+    assert not search(Criteria(q="acier"), languages=["fr"]).is_truncated
+
+    by_title = search(Criteria(q="pompe", sort="title"), languages=["fr"])
+    assert by_title.is_truncated and [product.title for product in by_title] == ["Modèle 0", "Modèle 1"]
+    assert [product.title for product in by_title.excluding([by_title.ids(1)[0]])] == ["Modèle 1", "Modèle 2"]
+
+
+def test_similar_titles_when_the_words_find_nothing(in_beta, seller):
+    if not text_selectors.has_trigram():
+        pytest.skip("typo tolerance needs pg_trgm")
+    make_product(seller.company, title="Électrolyseur alcalin")
+    similar = search(Criteria(q="electrolyseu alcalin"), languages=["fr"])
+    assert [product.title for product in similar] == ["Électrolyseur alcalin"] and similar.is_similar_names
+    assert facet_counts(Criteria(q="electrolyseu alcalin")).total == 1
+
+
+def test_facet_counts_are_remembered_until_a_product_changes(catalogue, alpha, seller, monkeypatch,
+                                                             django_assert_num_queries):
+    monkeypatch.setattr(text_selectors, "_may_cache", lambda: True)
+    criteria = Criteria(q="fraiseuses")
+    first = facet_counts(criteria)
+    assert selectors.remembered_counts(criteria) == first
+    with django_assert_num_queries(0):
+        assert facet_counts(criteria) == first
+
+    make_product(seller.company, title="Fraiseuse portique", countries_served=["JP"])
+    assert selectors.remembered_counts(criteria) is None
+    assert facet_counts(criteria)["country"] == {"DE": 1, "US": 1, "JP": 1}
+    catalogue["products"]["mill"].verticals.clear()
+    assert selectors.remembered_counts(criteria) is None
+    with tenant_context(alpha.tenant):
+        assert facet_counts(criteria).total == 0
+
+
+def test_many_matches_the_page_lists_then_fetches_the_counts(beta, seller, monkeypatch):
+    monkeypatch.setattr(selectors, "RESULT_LIMIT", 2)
+    with tenant_context(beta.tenant):
+        vertical = make_vertical("Pompes", "Pumps")
+        for number in range(5):
+            make_product(seller.company, title=f"Pompe {number}", verticals=[vertical], countries_served=["SN"])
+    client = beta.client(beta.members["buyer"])
+
+    # Without JavaScript the page counts at once, and says only the first ones are listed.
+    page = client.get("/catalogue/", {"q": "pompe"}).content.decode()
+    assert "5 results" in page and "The first 2 are listed" in page
+    assert 'Pumps <span class="facet__count">(5)</span>' in page
+
+    # htmx: the results at once, the counts fetched next, with the exact total.
+    fragment = client.get("/catalogue/", {"q": "pompe"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "More than 2 results" in fragment and 'aria-busy="true"' in fragment
+    assert 'hx-get="/catalogue/facets/?q=pompe"' in fragment and "facet__count" not in fragment
+    facets = client.get("/catalogue/facets/", {"q": "pompe"}, HTTP_HX_REQUEST="true")
+    html = facets.content.decode()
+    assert facets.status_code == 200 and facets["Vary"].count("HX-Request") == 1
+    assert 'Pumps <span class="facet__count">(5)</span>' in html
+    assert '<h2 id="catalogue-count" class="directory-results__count" hx-swap-oob="true">5 results</h2>' in html
+
+
+def test_remembered_counts_come_with_the_results(beta, seller, monkeypatch):
+    monkeypatch.setattr(selectors, "RESULT_LIMIT", 2)
+    monkeypatch.setattr(text_selectors, "_may_cache", lambda: True)
+    with tenant_context(beta.tenant):
+        for number in range(3):
+            make_product(seller.company, title=f"Pompe {number}", countries_served=["SN"])
+    client = beta.client(beta.members["buyer"])
+    client.get("/catalogue/facets/", {"q": "pompe"})
+    fragment = client.get("/catalogue/", {"q": "pompe"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "3 results" in fragment and "aria-busy" not in fragment and "facet__count" in fragment
+
+
+def test_facet_counts_page_is_guarded_like_the_search(alpha, beta, catalogue):
+    # Whoever may not search may not count: same answer for every member of the programme and a visitor.
+    for client in [beta.client(), *(beta.client(user) for user in beta.members.values())]:
+        assert client.get("/catalogue/facets/").status_code == client.get("/catalogue/").status_code
+    # Another programme counts its own products only.
+    html = alpha.client(alpha.members["buyer"]).get("/catalogue/facets/", {"q": "fraiseuses"}).content.decode()
+    assert "Machine tools" not in html and "facet__count" not in html
