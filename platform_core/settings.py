@@ -77,6 +77,7 @@ SHARED_APPS = [
     "shared_apps.billing",
     "shared_apps.finance",
     "django_filters",
+    "imagekit",
     "themes",
     "platform_core",
 ]

@@ -346,7 +346,7 @@ SEARCHES: dict[str, tuple[Callable[[str, dict], list], float | None]] = {
     "baseline: plain full text": (plain_fulltext_search, None),
     "search: first page": (catalogue_results, 50),
     "search: facet counts": (catalogue_facets, None),
-    "search: page, counts cached": (catalogue_page, 50),
+    "search: page without JS": (catalogue_page, 50),
 }
 
 

@@ -16,6 +16,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import CountryField
+from imagekit.models import ImageSpecField, ProcessedImageField
+from imagekit.processors import ResizeToFill, ResizeToFit, Transpose
 
 from tenant_apps.catalogue.storage import datasheet_storage
 
@@ -195,9 +197,22 @@ class ProductTranslation(models.Model):
         return f"{self.title} ({self.language})"
 
 
+# Product images are re-encoded on upload: turned upright, at most this many pixels a side,
+# WebP, and without the camera's metadata (places, dates, serial numbers).
+IMAGE_MAX_SIDE = 1600
+# Cards show a 4:3 picture; twice their CSS width, for sharp screens.
+THUMBNAIL_SIZE = (480, 360)
+
+
 class ProductImage(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
-    image = models.ImageField(_("image"), upload_to=image_upload_to)
+    image = ProcessedImageField(
+        verbose_name=_("image"), upload_to=image_upload_to, format="WEBP", options={"quality": 85},
+        processors=[Transpose(), ResizeToFit(IMAGE_MAX_SIDE, IMAGE_MAX_SIDE, upscale=False)],
+    )
+    # Made from ``image`` the first time a card shows it, then kept in storage.
+    thumbnail = ImageSpecField(source="image", processors=[ResizeToFill(*THUMBNAIL_SIZE)], format="WEBP",
+                               options={"quality": 80})
     alt_text = models.CharField(
         _("description of the image"), max_length=200,
         help_text=_("What the image shows, read aloud to people who cannot see it."),

@@ -224,10 +224,18 @@ def unpublish_product(*, actor, product: Product) -> Product:
 @transaction.atomic
 def delete_product(*, actor, product: Product) -> None:
     _require_seller(actor, product)
-    files = [image.image for image in product.images.all()] + [document.file for document in product.documents.all()]
+    images = list(product.images.all())
+    documents = [document.file for document in product.documents.all()]
     record(action="product.deleted", tenant=current_tenant(), actor=actor, target=product)
     product.delete()
-    transaction.on_commit(lambda: [stored.delete(save=False) for stored in files])
+
+    def _delete_files():
+        for image in images:
+            _delete_image_files(image)
+        for stored in documents:
+            stored.delete(save=False)
+
+    transaction.on_commit(_delete_files)
 
 
 # Translations
@@ -274,16 +282,25 @@ def add_image(*, actor, product: Product, upload, alt_text: str) -> ProductImage
         )
     position = (product.images.order_by("-position").values_list("position", flat=True).first() or 0) + 1
     image = ProductImage(product=product, alt_text=alt_text[:200], position=position)
+    # Re-encoded as it is stored (models.ProductImage): upright, 1,600 px a side at most, WebP, no metadata.
     image.image.save(upload.name, upload, save=False)
     image.save()
     return image
+
+
+def _delete_image_files(image: ProductImage) -> None:
+    """The stored image and the thumbnail made from it, if any."""
+    thumbnail_name = image.thumbnail.name if image.image else None
+    if thumbnail_name:
+        image.thumbnail.storage.delete(thumbnail_name)
+    image.image.delete(save=False)
 
 
 def remove_image(*, actor, product: Product, image: ProductImage) -> None:
     _require_seller(actor, product)
     if image.product_id != product.pk:
         raise CatalogueError(_("This image belongs to another product."))
-    image.image.delete(save=False)
+    _delete_image_files(image)
     image.delete()
 
 

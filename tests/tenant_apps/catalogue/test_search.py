@@ -260,3 +260,15 @@ def test_facet_counts_page_is_guarded_like_the_search(alpha, beta, catalogue):
     # Another programme counts its own products only.
     html = alpha.client(alpha.members["buyer"]).get("/catalogue/facets/", {"q": "fraiseuses"}).content.decode()
     assert "Machine tools" not in html and "facet__count" not in html
+
+
+def test_cards_show_the_small_picture(beta, seller):
+    from tenant_apps.catalogue import services
+    from tests.tenant_apps.directory.conftest import png_upload
+
+    with tenant_context(beta.tenant):
+        product = make_product(seller.company, title="Presse plieuse")
+        image = services.add_image(actor=seller, product=product, upload=png_upload(size=(1200, 900)), alt_text="La presse")
+        thumbnail_url = image.thumbnail.url
+    html = beta.client(beta.members["buyer"]).get("/catalogue/", {"q": "plieuse"}).content.decode()
+    assert f'src="{thumbnail_url}"' in html and image.image.url not in html

@@ -1,6 +1,9 @@
 """The catalogue's rules, written once in its services: who may change which product, and
 what a product needs before buyers see it."""
 
+import io
+import os
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -127,7 +130,7 @@ def test_moderator_takes_any_product_offline_and_other_sellers_cannot(in_beta, s
 def test_images_are_checked_by_their_bytes_and_need_a_description(in_beta, seller):
     product = _create(seller)
     image = services.add_image(actor=seller, product=product, upload=png_upload(), alt_text="La fraiseuse de face")
-    assert image.image.name.startswith("catalogue/images/") and image.image.name.endswith(".png")
+    assert image.image.name.startswith("catalogue/images/") and image.image.name.endswith(".webp")
     assert "photo" not in image.image.name  # names are random, not the uploader's
     with pytest.raises(ValidationError) as error:
         services.add_image(actor=seller, product=product, upload=png_upload(), alt_text="  ")
@@ -136,6 +139,47 @@ def test_images_are_checked_by_their_bytes_and_need_a_description(in_beta, selle
     with pytest.raises(ValidationError):
         services.add_image(actor=seller, product=product, upload=fake, alt_text="Faux")
     assert product.images.count() == 1
+
+
+def _jpeg_from_a_camera(size=(3000, 2000)) -> SimpleUploadedFile:
+    """A landscape photo stored sideways, as phones do, with its orientation and a GPS position in EXIF."""
+    from PIL import Image
+
+    photo = Image.new("RGB", size, "navy")
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: turn 90° clockwise to display
+    exif[0x8825] = {2: (48.0, 51.0, 24.0), 4: (2.0, 21.0, 3.0)}  # GPS latitude/longitude
+    buffer = io.BytesIO()
+    photo.save(buffer, format="JPEG", exif=exif)
+    return SimpleUploadedFile("IMG_2041.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def test_images_are_stored_upright_smaller_and_without_camera_metadata(in_beta, seller):
+    from PIL import Image
+
+    from tenant_apps.catalogue.models import IMAGE_MAX_SIDE, THUMBNAIL_SIZE
+
+    product = _create(seller)
+    image = services.add_image(actor=seller, product=product, upload=_jpeg_from_a_camera(), alt_text="L'atelier")
+    with Image.open(image.image.path) as stored:
+        assert stored.format == "WEBP"
+        # Turned upright (portrait), the long side brought down to the limit.
+        assert stored.size == (round(IMAGE_MAX_SIDE * 2000 / 3000), IMAGE_MAX_SIDE)
+        assert not stored.getexif()
+    with Image.open(image.thumbnail.path) as thumbnail:
+        assert thumbnail.size == THUMBNAIL_SIZE and thumbnail.format == "WEBP"
+    small = services.add_image(actor=seller, product=product, upload=png_upload(size=(40, 30)), alt_text="Détail")
+    with Image.open(small.image.path) as stored:
+        assert stored.size == (40, 30)  # never enlarged
+
+
+def test_removing_an_image_removes_its_thumbnail(in_beta, seller):
+    product = _create(seller)
+    image = services.add_image(actor=seller, product=product, upload=png_upload(), alt_text="Vue")
+    paths = [image.image.path, image.thumbnail.path]
+    assert all(os.path.exists(path) for path in paths)
+    services.remove_image(actor=seller, product=product, image=image)
+    assert not any(os.path.exists(path) for path in paths)
 
 
 def test_data_sheets_must_be_readable_pdfs_and_are_stored_privately(in_beta, seller, settings):
@@ -152,13 +196,11 @@ def test_data_sheets_must_be_readable_pdfs_and_are_stored_privately(in_beta, sel
 def test_deleting_a_product_removes_its_files(in_beta, seller, django_capture_on_commit_callbacks):
     product = _create(seller)
     image = services.add_image(actor=seller, product=product, upload=png_upload(), alt_text="Vue")
-    path = image.image.path
+    paths = [image.image.path, image.thumbnail.path]
     with django_capture_on_commit_callbacks(execute=True):
         services.delete_product(actor=seller, product=product)
     assert not Product.objects.filter(pk=product.pk).exists()
-    import os
-
-    assert not os.path.exists(path)
+    assert not any(os.path.exists(path) for path in paths)
 
 
 def test_moderators_keep_verticals_and_certifications(in_beta, seller):
