@@ -171,6 +171,13 @@ else:
     DATABASES = {"default": embedded.embedded_database_settings()}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL's JIT compiles a query's expressions once its estimated cost is high: a search
+# over a million products then spends longer compiling (30-80 ms) than running. Off for the
+# platform's short queries. Behind PgBouncer, which refuses start-up options, set
+# DATABASE_JIT=true and turn it off on the server instead (ALTER ROLE ... SET jit = off).
+if not env.bool("DATABASE_JIT", default=False):
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 # Set search_path once per schema change rather than before every query (half the round
 # trips). Behind PgBouncer in transaction mode, turn this off: each transaction may land

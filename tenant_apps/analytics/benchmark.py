@@ -117,18 +117,21 @@ g AS (
                CASE WHEN n %% 6 = 1 THEN cert.ids[1 + (n / 5) %% cardinality(cert.ids)] END]) x
                WHERE x IS NOT NULL ORDER BY x) AS certification_ids,
          -- One to four countries served.
-         ARRAY(SELECT DISTINCT cs[1 + (n / (i * 11)) %% cardinality(cs)] FROM generate_series(1, 1 + (n / 13) %% 4) i) AS countries
+         ARRAY(SELECT DISTINCT cs[1 + (n / (i * 11)) %% cardinality(cs)] FROM generate_series(1, 1 + (n / 13) %% 4) i) AS countries,
+         CASE WHEN n %% 10 = 3 THEN 'service' ELSE 'product' END AS kind
   FROM g, v, cert, (SELECT {nf} AS nf, {qf} AS qf, {ne} AS ne, {qe} AS qe, {df} AS df, {de} AS de, {cs} AS cs) words
 )
 INSERT INTO catalogue_product (company_id, kind, status, language, title, description, specifications, minimum_order,
                                lead_time, hs_code, countries_served, vertical_ids, certification_ids, published_at,
                                search_vector, search_title, created_at, updated_at)
-SELECT company_id, CASE WHEN n %% 10 = 3 THEN 'service' ELSE 'product' END,
+SELECT company_id, kind,
        CASE WHEN n %% 10 = 9 THEN 'draft' ELSE 'published' END, CASE WHEN fr THEN 'fr' ELSE 'en' END,
        title, description, '[]'::jsonb, '', '', '', countries, vertical_ids, certification_ids,
        CASE WHEN n %% 10 = 9 THEN NULL ELSE now() - (n %% 700) * interval '1 hour' END,
-       public.comptoir_weighted_vector(public.comptoir_fold(title), public.comptoir_fold(company_name), public.comptoir_fold(description)),
-       public.comptoir_weighted_vector(public.comptoir_fold(title), NULL, NULL),
+       public.comptoir_weighted_vector(public.comptoir_fold(title), public.comptoir_fold(company_name), public.comptoir_fold(description))
+         || public.comptoir_filter_lexemes(kind, vertical_ids, certification_ids, countries),
+       public.comptoir_weighted_vector(public.comptoir_fold(title), NULL, NULL)
+         || public.comptoir_filter_lexemes(kind, vertical_ids, certification_ids, countries),
        now(), now()
 FROM t
 """

@@ -135,8 +135,9 @@ class Product(models.Model):
         Certification, blank=True, related_name="products", verbose_name=_("certifications"),
     )
     published_at = models.DateTimeField(_("published on"), null=True, blank=True)
-    # Kept by database triggers (catalogue/search/sql.py): the full text, the titles alone, and
-    # copies of the links, so a search filters and counts facets from the product row alone.
+    # Kept by database triggers (catalogue/search/sql.py): the full text, the titles alone (both
+    # with a lexeme per filter value), and copies of the links, so a search filters and counts
+    # facets from the product row alone.
     search_vector = SearchVectorField(null=True, editable=False)
     search_title = SearchVectorField(null=True, editable=False)
     vertical_ids = ArrayField(models.BigIntegerField(), default=list, editable=False)

@@ -10,7 +10,7 @@ copies the links there), and remembered until a product changes (signals.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tenant_apps.catalogue.models import Product
 from tenant_apps.catalogue.selectors import for_cards, listed_products
@@ -46,6 +46,8 @@ LISTED = (
     f"p.status = '{Product.Status.PUBLISHED}' AND p.company_id NOT IN"  # noqa: S608
     f" (SELECT c.id FROM directory_company c WHERE c.visibility = '{Company.Visibility.HIDDEN}')"
 )
+# Each filter's values as lexemes of the product vectors (sql.FILTER_LEXEMES_FUNCTION).
+FILTER_LEXEMES = {"kind": "k:{}", "vertical": "v:{}", "certification": "c:{}", "country": "n:{}"}
 ORDERS = {"newest": "p.published_at DESC, p.id DESC", "title": "p.title, p.id"}
 
 
@@ -70,6 +72,26 @@ def _apply_filters(queryset, criteria: Criteria):
     if filters.get("kind"):
         queryset = queryset.filter(kind__in=filters["kind"])
     return queryset
+
+
+def _filter_query(filters: dict[str, list]) -> str:
+    """The active filters as a tsquery: any value of each filter, every filter."""
+    parts = []
+    for name, template in FILTER_LEXEMES.items():
+        values = filters.get(name)
+        if values:
+            # Validated values (ids, country codes, kinds), quoted all the same.
+            lexemes = " | ".join(text.quoted_lexeme(template.format(str(value).lower())) for value in values)
+            parts.append(f"({lexemes})")
+    return " & ".join(parts)
+
+
+def _with_filters(match: text.Match, filters: dict[str, list]) -> text.Match:
+    """``match`` asking the text index for the filters too (the SQL tests still apply)."""
+    wanted = _filter_query(filters)
+    if match.is_similar_names or not wanted:
+        return match
+    return replace(match, params=[f"({match.params[0]}) & {wanted}"])
 
 
 def search(criteria: Criteria, *, languages: list[str]) -> Results:
@@ -100,6 +122,8 @@ def _loader(languages: list[str]):
 
 def _run_search(criteria: Criteria, match: text.Match | None, load) -> Results:
     conditions = [(LISTED, []), *text.filter_tests(PRODUCTS, criteria.filters).values()]
+    if match is not None:
+        match = _with_filters(match, criteria.filters)
     if match is not None and criteria.sort not in ORDERS:
         ids = text.ranked_ids(PRODUCTS.table, conditions, match, tiebreak="p.published_at DESC, p.id", limit=RESULT_LIMIT)
         return RankedResults(ids, load=load, limit=RESULT_LIMIT, is_similar_names=match.is_similar_names)

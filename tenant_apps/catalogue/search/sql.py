@@ -31,6 +31,21 @@ BEGIN
 END $$
 """
 
+# One lexeme per filter value ('k:service', 'v:12', 'c:3', 'n:de'), added to both vectors: a
+# search with words and filters then asks the text index for rows matching both, instead of
+# reading every row with the words to test the filters. Typed words are reduced to
+# [a-z0-9-] (directory/search/selectors.py), so they never produce these.
+FILTER_LEXEMES_FUNCTION = """
+CREATE OR REPLACE FUNCTION public.comptoir_filter_lexemes(kind text, vertical_ids bigint[], certification_ids bigint[],
+                                                          countries text[]) RETURNS tsvector
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT array_to_tsvector(ARRAY['k:' || kind]
+    || ARRAY(SELECT 'v:' || x FROM unnest(vertical_ids) x)
+    || ARRAY(SELECT 'c:' || x FROM unnest(certification_ids) x)
+    || ARRAY(SELECT 'n:' || lower(x) FROM unnest(countries) x))
+$$
+"""
+
 # The titles alone (weight A) as a second, small vector: a search matching more products than
 # are listed ranks those whose title matches first, without reading every match. The links'
 # ids are copied on the row, so filters and facet counts read one table.
@@ -38,13 +53,15 @@ PRODUCT_TRIGGER_FUNCTION = """
 CREATE OR REPLACE FUNCTION public.comptoir_product_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE titles text := public.comptoir_fold(concat_ws(' ', NEW.title,
   (SELECT string_agg(t.title, ' ') FROM catalogue_producttranslation t WHERE t.product_id = NEW.id)));
+  filters tsvector;
 BEGIN
   NEW.vertical_ids := ARRAY(SELECT pv.vertical_id FROM catalogue_product_verticals pv
                             WHERE pv.product_id = NEW.id ORDER BY pv.vertical_id);
   NEW.certification_ids := ARRAY(SELECT pc.certification_id FROM catalogue_product_certifications pc
                                  WHERE pc.product_id = NEW.id ORDER BY pc.certification_id);
-  NEW.search_title := public.comptoir_weighted_vector(titles, NULL, NULL);
-  NEW.search_vector := public.comptoir_weighted_vector(
+  filters := public.comptoir_filter_lexemes(NEW.kind, NEW.vertical_ids, NEW.certification_ids, NEW.countries_served);
+  NEW.search_title := public.comptoir_weighted_vector(titles, NULL, NULL) || filters;
+  NEW.search_vector := filters || public.comptoir_weighted_vector(
     titles,
     public.comptoir_fold(concat_ws(' ',
       (SELECT c.name FROM directory_company c WHERE c.id = NEW.company_id),
@@ -130,7 +147,9 @@ def install(cursor) -> None:
 
 
 def install_title_vectors(cursor) -> None:
-    """Fill ``search_title`` and the link copies from now on and for every product (migration 0004)."""
+    """Fill ``search_title``, the link copies and the filter lexemes from now on and for every
+    product (migration 0004)."""
+    cursor.execute(FILTER_LEXEMES_FUNCTION)
     cursor.execute(PRODUCT_TRIGGER_FUNCTION)
     cursor.execute("UPDATE catalogue_product SET search_vector = NULL")
 

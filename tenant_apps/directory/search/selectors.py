@@ -72,7 +72,8 @@ def _forms(words: tuple[str, ...]) -> tuple[frozenset[str], ...]:
         return tuple(frozenset(row[0]) for row in cursor.fetchall())
 
 
-def _quoted(lexeme: str) -> str:
+def quoted_lexeme(lexeme: str) -> str:
+    """``lexeme`` quoted for a tsquery string."""
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
@@ -80,8 +81,8 @@ def _alternatives(word: str, forms: frozenset[str], *, prefix: bool) -> str:
     """``word`` in any of its forms, each lexeme once: a repeated lexeme would make the
     planner count it several times and expect far more matches than there are."""
     prefix = prefix and len(word) >= 3
-    terms = [f"{_quoted(word)}:*"] if prefix else []
-    terms += [_quoted(lexeme) for lexeme in sorted(forms) if not (prefix and lexeme.startswith(word))]
+    terms = [f"{quoted_lexeme(word)}:*"] if prefix else []
+    terms += [quoted_lexeme(lexeme) for lexeme in sorted(forms) if not (prefix and lexeme.startswith(word))]
     return "(" + " | ".join(terms) + ")"
 
 
@@ -312,8 +313,9 @@ def ranked_ids(table: str, conditions: list[tuple[str, list]], match: Match, *, 
     """Ids of the rows meeting ``conditions`` and ``match``, best first: ``limit`` + 1 at most,
     so that the caller knows whether more matched.
 
-    Candidates: matches by title (tier 0, a small index), then any match (tier 1); each scan
-    stops at the limit, and only the kept candidates are ranked. MATERIALIZED so that each
+    Candidates: matches by title (tier 0, a small index), then any match (tier 1, read only
+    when the titles fall short); each scan stops at the limit, and only the kept candidates
+    are ranked. MATERIALIZED so that each
     scan is planned for all its rows (index, not a sequential scan hoping to meet enough
     matches early) yet read no further than the limit.
     """
@@ -322,7 +324,10 @@ def ranked_ids(table: str, conditions: list[tuple[str, list]], match: Match, *, 
     for tier, condition in tiers:
         where, where_params = where_sql(*conditions, (condition, match.params))
         ctes.append(f"tier_{tier} AS MATERIALIZED (SELECT p.id FROM {table} p WHERE {where})")  # noqa: S608
-        scans.append(f"(SELECT id, {tier} AS tier FROM tier_{tier} LIMIT {limit + 1})")  # noqa: S608
+        # Any match is read only when the titles fall short of the limit (a one-time test).
+        enough = (f" WHERE (SELECT count(*) FROM (SELECT 1 FROM tier_0 LIMIT {limit + 1}) titles) <= {limit}"  # noqa: S608
+                  if tier == 1 and len(tiers) == 2 else "")
+        scans.append(f"(SELECT id, {tier} AS tier FROM tier_{tier}{enough} LIMIT {limit + 1})")  # noqa: S608
         params += where_params
     sql = (
         f"WITH {', '.join(ctes)}, candidates AS (SELECT id, min(tier) AS tier FROM ({' UNION ALL '.join(scans)}) scans"  # noqa: S608

@@ -165,6 +165,19 @@ def test_link_copies_follow_the_links(catalogue):
     assert mill.certification_ids == []
 
 
+def test_words_and_filters_meet_in_the_text_index_yet_typing_a_filter_finds_nothing(catalogue):
+    tools = catalogue["tools"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT search_vector::text, search_title::text FROM catalogue_product WHERE id = %s",
+                       [catalogue["products"]["mill"].pk])
+        vector, title = cursor.fetchone()
+    for lexeme in (f"'v:{tools.pk}'", f"'c:{catalogue['ce'].pk}'", "'n:de'", "'n:us'", "'k:product'"):
+        assert lexeme in vector and lexeme in title
+    criteria = Criteria(q="machines", filters={"vertical": [tools.pk], "country": ["US"], "kind": ["service"]})
+    assert _titles(criteria) == {"Maintenance de machines-outils"}
+    assert _titles(Criteria(q="n:se")) == set() and _titles(Criteria(q="k:service")) == set()
+
+
 def test_hidden_companies_products_are_neither_listed_nor_counted(catalogue, other_seller):
     other_seller.company.visibility = Company.Visibility.HIDDEN
     other_seller.company.save()
