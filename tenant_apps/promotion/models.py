@@ -291,6 +291,11 @@ class PromotionRequest(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by_id = models.BigIntegerField(null=True, blank=True)
     decision_note = models.TextField(_("reason"), blank=True)
+    # An accepted quote for a featured product or company schedules its slot (services.accept_quote).
+    featured_product = models.ForeignKey(FeaturedProduct, null=True, blank=True, on_delete=models.SET_NULL,
+                                         related_name="+", verbose_name=_("featured product slot"))
+    featured_company = models.ForeignKey(FeaturedCompany, null=True, blank=True, on_delete=models.SET_NULL,
+                                         related_name="+", verbose_name=_("featured company slot"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

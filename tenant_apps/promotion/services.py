@@ -808,6 +808,7 @@ def _check_company_side(promotion_request: PromotionRequest, actor) -> None:
 
 @transaction.atomic
 def accept_quote(*, promotion_request: PromotionRequest, actor, today: date | None = None) -> PromotionRequest:
+    """The company accepts; a featured product or company is scheduled for the period asked at once."""
     today = today or timezone.localdate()
     promotion_request = _locked_request(promotion_request)
     _check_company_side(promotion_request, actor)
@@ -817,12 +818,48 @@ def accept_quote(*, promotion_request: PromotionRequest, actor, today: date | No
         raise PromotionError(_("This quote expired on %(date)s. Ask the programme's team for a new one.")
                              % {"date": promotion_request.quote_valid_until.isoformat()})
     company = promotion_request.company
+    scheduled = _schedule_featured(promotion_request, actor)
+
+    def words() -> tuple[str, str]:
+        body = _("%(kind)s, %(amount)s before tax.") % {
+            "kind": promotion_request.get_kind_display(), "amount": _money(promotion_request.quote_amount)}
+        if promotion_request.kind == PromotionRequest.Kind.FEATURED:
+            body += " " + (_("The featured slot is scheduled for the period asked.") if scheduled else
+                           _("The featured slot could not be scheduled for the period asked: set it up in Featured."))
+        return _("%(company)s accepted the promotion quote") % {"company": company.name}, body
+
     return _close(promotion_request, RequestStatus.ACCEPTED, actor=actor, note="", action="promotion.request_accepted",
                   people=_managers(_tenant(), company_id=company.pk, actor=actor), kind="promotion.for_managers",
-                  words=lambda: (_("%(company)s accepted the promotion quote") % {"company": company.name},
-                                 _("%(kind)s, %(amount)s before tax.") % {
-                                     "kind": promotion_request.get_kind_display(),
-                                     "amount": _money(promotion_request.quote_amount)}))
+                  words=words)
+
+
+def _schedule_featured(promotion_request: PromotionRequest, actor) -> bool:
+    """Feature the request's product (or else its company) from its first to its last day.
+
+    The period starts now at the earliest. When the rules refuse (the product is no longer
+    published, the company is not supported, the period overlaps another slot), the
+    acceptance stands and the team sets the slot up by hand; the managers are told.
+    """
+    if promotion_request.kind != PromotionRequest.Kind.FEATURED:
+        return False
+    zone = timezone.get_current_timezone()
+    starts_at = max(timezone.now(), datetime.combine(promotion_request.starts_on, datetime.min.time(), tzinfo=zone))
+    ends_at = datetime.combine(promotion_request.ends_on + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+    if ends_at <= starts_at:
+        return False
+    try:
+        with transaction.atomic():
+            if promotion_request.product_id:
+                promotion_request.featured_product = add_featured_product(
+                    product=promotion_request.product, starts_at=starts_at, ends_at=ends_at, actor=actor)
+            else:
+                promotion_request.featured_company = add_featured_company(
+                    company=promotion_request.company, starts_at=starts_at, ends_at=ends_at, actor=actor)
+    except ValidationError as error:
+        logger.info("accepted featured quote not scheduled", extra={"request": promotion_request.pk,
+                                                                    "reasons": error.messages})
+        return False
+    return True
 
 
 @transaction.atomic

@@ -179,3 +179,48 @@ def test_a_negative_quote_is_refused(company, rep, manager):
     with pytest.raises(ValidationError):
         services.quote_request(promotion_request=request, actor=manager, amount=Decimal("5"),
                                valid_until=TODAY - timedelta(days=1))
+
+
+def test_accepting_a_featured_quote_schedules_the_product_for_the_period_asked(in_alpha, company, rep, manager):
+    from tenant_apps.promotion.models import FeaturedProduct
+
+    product = make_product(company, title="Cobot de palettisation")
+    request = submit(company, rep, kind="featured", product=product)
+    services.quote_request(promotion_request=request, actor=manager, amount=Decimal("800"))
+    services.accept_quote(promotion_request=request, actor=rep)
+
+    request.refresh_from_db()
+    slot = FeaturedProduct.objects.get(product=product)
+    assert request.featured_product == slot and request.featured_company is None
+    assert timezone.localtime(slot.starts_at).date() == request.starts_on
+    assert timezone.localtime(slot.ends_at).date() == request.ends_on + timedelta(days=1)
+    assert "The featured slot is scheduled for the period asked." in Notification.objects.filter(
+        recipient=manager).latest("pk").body
+    html = in_alpha.client(rep).get(f"/promotion/requests/{request.pk}/").content.decode()
+    assert "Scheduled from" in html
+
+
+def test_a_featured_quote_the_rules_refuse_is_accepted_and_left_to_the_team(in_alpha, company, rep, manager):
+    from tenant_apps.promotion.models import FeaturedProduct
+
+    product = make_product(company, title="Cobot de palettisation")
+    services.add_featured_product(product=product, starts_at=timezone.now(),
+                                  ends_at=timezone.now() + timedelta(days=60), actor=manager)
+    request = submit(company, rep, kind="featured", product=product)  # overlaps the slot above
+    services.quote_request(promotion_request=request, actor=manager, amount=Decimal("800"))
+    services.accept_quote(promotion_request=request, actor=rep)
+
+    request.refresh_from_db()
+    assert request.status == PromotionRequest.Status.ACCEPTED and request.featured_product is None
+    assert FeaturedProduct.objects.filter(product=product).count() == 1
+    assert "could not be scheduled" in Notification.objects.filter(recipient=manager).latest("pk").body
+    html = in_alpha.client(rep).get(f"/promotion/requests/{request.pk}/").content.decode()
+    assert "Not scheduled yet" in html
+
+
+def test_accepting_a_featured_quote_without_a_product_features_the_supported_company(in_alpha, company, rep, manager):
+    request = submit(company, rep, kind="featured")  # the company is supported (make_company)
+    services.quote_request(promotion_request=request, actor=manager, amount=Decimal("500"))
+    services.accept_quote(promotion_request=request, actor=rep)
+    request.refresh_from_db()
+    assert request.featured_company is not None and request.featured_company.company == company
