@@ -140,7 +140,6 @@ PRODUCT_INDEXES = {
     "product_search": "CREATE INDEX product_search ON catalogue_product USING gin (search_vector) WHERE status = 'published'",
     "product_title_search": "CREATE INDEX product_title_search ON catalogue_product USING gin (search_title)"
                             " WHERE status = 'published'",
-    "product_countries_served": "CREATE INDEX product_countries_served ON catalogue_product USING gin (countries_served)",
     "product_published": "CREATE INDEX product_published ON catalogue_product (published_at DESC, id DESC)"
                          " INCLUDE (company_id, kind, countries_served, vertical_ids, certification_ids)"
                          " WHERE status = 'published'",
@@ -162,7 +161,7 @@ def generate_products(count: int, *, batch: int = 100_000, progress: Callable[[s
         cursor.execute("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'catalogue_product'")
         existing = {row[0] for row in cursor.fetchall()}
         trigram = "product_title_trigram" in existing
-        for name in [*PRODUCT_INDEXES, "product_title_trigram"]:
+        for name in [*PRODUCT_INDEXES, "product_title_trigram", "product_countries_served"]:
             if name in existing:
                 cursor.execute(f"DROP INDEX {name}")
         # The vector is computed in the INSERT; the triggers would compute it again per row.
@@ -249,13 +248,16 @@ FROM g JOIN catalogue_product pr ON pr.id = g.product_id, b, (SELECT {countries}
 INQUIRIES_SQL = """
 WITH p AS (SELECT min(id) AS lo, max(id) - min(id) + 1 AS span FROM catalogue_product),
 b AS (SELECT coalesce(min(user_id), 0) AS lo, greatest(count(*), 1) AS span FROM catalogue_buyerprofile),
-i AS (
-  SELECT n AS inquiry_id, now() - random() * %(days)s * interval '1 day' AS at, pr.id AS product_id, pr.company_id,
+-- Drawn once per inquiry and kept: a random() inside a join condition is evaluated as
+-- often as the plan happens to test it, which made some plans draw no inquiry at all.
+draws AS MATERIALIZED (
+  SELECT n AS inquiry_id, now() - random() * %(days)s * interval '1 day' AS at,
+         p.lo + floor(p.span * power(random(), 3))::bigint AS product_id,
          b.lo + floor(random() * b.span)::bigint AS buyer_id, random() AS answered, (random() * 96 * 3600)::bigint AS delay,
          countries[1 + floor(cardinality(countries) * power(random(), 2))::int] AS country
-  FROM generate_series(%(first)s, %(last)s) n CROSS JOIN p CROSS JOIN b
-  JOIN catalogue_product pr ON pr.id = p.lo + floor(p.span * power(random(), 3))::bigint,
-  (SELECT {countries} AS countries) c
+  FROM generate_series(%(first)s, %(last)s) n CROSS JOIN p CROSS JOIN b, (SELECT {countries} AS countries) c
+), i AS (
+  SELECT draws.*, pr.company_id FROM draws JOIN catalogue_product pr ON pr.id = draws.product_id
 ), opened AS (
   INSERT INTO analytics_event (kind, occurred_at, company_id, product_id, inquiry_id, user_id, visitor, country, value, metadata)
   SELECT 'inquiry', at, company_id, product_id, inquiry_id, buyer_id, '', country, NULL, '{{}}'::jsonb FROM i

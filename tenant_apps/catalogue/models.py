@@ -150,7 +150,6 @@ class Product(models.Model):
         indexes = [
             GinIndex(fields=["search_vector"], name="product_search", condition=LISTED),
             GinIndex(fields=["search_title"], name="product_title_search", condition=LISTED),
-            GinIndex(fields=["countries_served"], name="product_countries_served"),
             # Newest first, and every column a facet counts: searches without words read this index only.
             models.Index(fields=["-published_at", "-id"], name="product_published",
                          include=["company", "kind", "countries_served", "vertical_ids", "certification_ids"],

@@ -24,6 +24,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Countries served are lexemes of the search vectors now (search/sql.py).
+        migrations.RemoveIndex(
+            model_name='product',
+            name='product_countries_served',
+        ),
         migrations.RemoveIndex(
             model_name='product',
             name='product_search',

@@ -91,7 +91,8 @@ def _with_filters(match: text.Match, filters: dict[str, list]) -> text.Match:
     wanted = _filter_query(filters)
     if match.is_similar_names or not wanted:
         return match
-    return replace(match, params=[f"({match.params[0]}) & {wanted}"])
+    titles = None if match.title_params is None else [f"({match.title_params[0]}) & {wanted}"]
+    return replace(match, params=[f"({match.params[0]}) & {wanted}"], title_params=titles)
 
 
 def search(criteria: Criteria, *, languages: list[str]) -> Results:
@@ -107,9 +108,9 @@ def search(criteria: Criteria, *, languages: list[str]) -> Results:
     matches = text.text_matches(criteria.q)
     if not matches:
         return _run_search(criteria, None, load)
-    for match in matches:
+    for index, match in enumerate(matches):
         results = _run_search(criteria, match, load)
-        if len(results):
+        if len(results) or not text.try_similar(PRODUCTS.table, LISTED, criteria.filters, matches, index):
             break
     return results
 
@@ -127,13 +128,18 @@ def _run_search(criteria: Criteria, match: text.Match | None, load) -> Results:
     if match is not None and criteria.sort not in ORDERS:
         ids = text.ranked_ids(PRODUCTS.table, conditions, match, tiebreak="p.published_at DESC, p.id", limit=RESULT_LIMIT)
         return RankedResults(ids, load=load, limit=RESULT_LIMIT, is_similar_names=match.is_similar_names)
+    count_where = None
     if match is not None:
         conditions.append((match.condition, match.params))
+    elif wanted := _filter_query(criteria.filters):
+        # Filters alone: counted through the text index's filter lexemes (a few thousand
+        # rows), while the page walks the date or title index and stops after one page.
+        count_where = text.where_sql(*conditions, ("p.search_vector @@ %s::tsquery", [wanted]))
     where, params = text.where_sql(*conditions)
     # Without words, "relevance" is the newest first.
     order = ORDERS.get(criteria.sort, ORDERS["newest"])
     return SortedResults(PRODUCTS.table, where, params, order, load=load, limit=RESULT_LIMIT,
-                         is_similar_names=bool(match and match.is_similar_names))
+                         is_similar_names=bool(match and match.is_similar_names), count_where=count_where)
 
 
 def search_changed() -> None:

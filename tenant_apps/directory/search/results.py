@@ -87,18 +87,21 @@ class SortedResults(Results):
     """
 
     def __init__(self, table: str, where: str, params: list, order: str, *, load: Loader, limit: int,
-                 is_similar_names: bool = False):
+                 is_similar_names: bool = False, count_where: tuple[str, list] | None = None):
         self.is_similar_names, self._load, self._limit = is_similar_names, load, limit
         self._table, self._where, self._params, self._order = table, where, params, order
+        # The same rows, worded for counting: an index that finds them all, not one in their order.
+        self._count_where = count_where or (where, params)
         self._count: int | None = None
 
     def __len__(self) -> int:
         if self._count is None:
             with connection.cursor() as cursor:
+                where, params = self._count_where
                 cursor.execute(
-                    f"WITH m AS MATERIALIZED (SELECT p.id FROM {self._table} p WHERE {self._where})"  # noqa: S608
+                    f"WITH m AS MATERIALIZED (SELECT p.id FROM {self._table} p WHERE {where})"  # noqa: S608
                     f" SELECT count(*) FROM (SELECT 1 FROM m LIMIT {self._limit + 1}) capped",
-                    self._params,
+                    params,
                 )
                 self._count = cursor.fetchone()[0]
         return min(self._count, self._limit)
@@ -113,8 +116,10 @@ class SortedResults(Results):
     def excluding(self, ids: list[int]) -> SortedResults:
         if not ids:
             return self
+        count_where, count_params = self._count_where
         return SortedResults(self._table, f"({self._where}) AND p.id <> ALL(%s::bigint[])", [*self._params, list(ids)],
-                             self._order, load=self._load, limit=self._limit, is_similar_names=self.is_similar_names)
+                             self._order, load=self._load, limit=self._limit, is_similar_names=self.is_similar_names,
+                             count_where=(f"({count_where}) AND p.id <> ALL(%s::bigint[])", [*count_params, list(ids)]))
 
     def _ids(self, start: int, stop: int) -> list[int]:
         if stop <= start:

@@ -93,9 +93,10 @@ def _words(q: str) -> list[str]:
     return ([word for word in words if len(word) > 1] or words)[:MAX_WORDS]
 
 
-def text_query(q: str) -> str | None:
+def text_query(q: str, *, prefix: bool = True) -> str | None:
     """A tsquery for ``q``: every word must match, in any of its simple, French or English
-    forms; the last word also as a prefix. Passed as a parameter (``%s::tsquery``).
+    forms; the last word also as a prefix (unless ``prefix`` is false). Passed as a
+    parameter (``%s::tsquery``).
 
     Words are reduced to ``[a-z0-9-]`` after folding, so nothing typed reaches the
     tsquery syntax; "agro-alimentaire" also matches "agroalimentaire".
@@ -108,7 +109,7 @@ def text_query(q: str) -> str | None:
     forms = dict(zip(wanted, _forms(wanted), strict=True))
     parts = []
     for index, word in enumerate(words):
-        last = index == len(words) - 1
+        last = prefix and index == len(words) - 1
         if "-" in word:
             pieces = " & ".join(_alternatives(piece, forms[piece], prefix=False) for piece in word.split("-"))
             joined = word.replace("-", "")
@@ -216,7 +217,8 @@ class Match:
     params: list
     rank: str
     rank_params: list
-    title_condition: str = ""  # the same test on the names only
+    title_condition: str = ""  # the words, without a prefix, on the names only
+    title_params: list | None = None
     is_similar_names: bool = False
 
 
@@ -234,13 +236,15 @@ def text_matches(q: str) -> list[Match]:
     tsquery, params = "%s::tsquery", [query]
     folded = fold(q).strip()[:200]
     rank, rank_params = f"ts_rank(p.search_vector, {tsquery})", list(params)
+    # Names first means names with the words as typed: a prefix scan of the names' index
+    # costs several times an exact one, and partial words still match in any field.
+    titles = {"title_condition": f"p.search_title @@ {tsquery}", "title_params": [text_query(q, prefix=False)]}
     if not (has_trigram() and len(folded) >= 3):
-        return [Match(f"p.search_vector @@ {tsquery}", params, rank, rank_params, f"p.search_title @@ {tsquery}")]
+        return [Match(f"p.search_vector @@ {tsquery}", params, rank, rank_params, **titles)]
     return [
         Match(
             f"p.search_vector @@ {tsquery}", params,
-            f"{rank} + word_similarity(%s, p.search_name)", [*rank_params, folded],
-            f"p.search_title @@ {tsquery}",
+            f"{rank} + word_similarity(%s, p.search_name)", [*rank_params, folded], **titles,
         ),
         Match("%s <%% p.search_name", [folded], "word_similarity(%s, p.search_name)", [folded], is_similar_names=True),
     ]
@@ -274,9 +278,9 @@ def search(criteria: Criteria, *, is_member: bool) -> Results:
     matches = text_matches(criteria.q)
     if not matches:
         return _run_search(criteria, is_member, None)
-    for match in matches:
+    for index, match in enumerate(matches):
         results = _run_search(criteria, is_member, match)
-        if len(results):
+        if len(results) or not try_similar(KINDS[criteria.kind].table, _listed(is_member), criteria.filters, matches, index):
             break
     return results
 
@@ -322,7 +326,8 @@ def ranked_ids(table: str, conditions: list[tuple[str, list]], match: Match, *, 
     ctes, scans, params = [], [], []
     tiers = [(0, match.title_condition), (1, match.condition)] if match.title_condition else [(1, match.condition)]
     for tier, condition in tiers:
-        where, where_params = where_sql(*conditions, (condition, match.params))
+        tier_params = match.title_params if tier == 0 and match.title_params is not None else match.params
+        where, where_params = where_sql(*conditions, (condition, tier_params))
         ctes.append(f"tier_{tier} AS MATERIALIZED (SELECT p.id FROM {table} p WHERE {where})")  # noqa: S608
         # Any match is read only when the titles fall short of the limit (a one-time test).
         enough = (f" WHERE (SELECT count(*) FROM (SELECT 1 FROM tier_0 LIMIT {limit + 1}) titles) <= {limit}"  # noqa: S608
@@ -421,14 +426,31 @@ def facet_counts(criteria: Criteria, *, is_member: bool, use_cache: bool = True)
 
 
 def first_counts(searchable: Searchable, listed: str, filters: dict[str, list], matches: list[Match]) -> FacetCounts:
-    """The counts of the first way of matching that finds something (all rows without words)."""
+    """The counts of the first way of matching that finds something (all rows without words);
+    words that match only outside the filters keep their counts (see :func:`try_similar`)."""
     if not matches:
         return count_facets(searchable, listed, filters, None)
-    for match in matches:
+    for index, match in enumerate(matches):
         counts = count_facets(searchable, listed, filters, match)
-        if counts.total:
+        if counts.total or not try_similar(searchable.table, listed, filters, matches, index):
             break
     return counts
+
+
+def try_similar(table: str, listed: str, filters: dict[str, list], matches: list[Match], index: int) -> bool:
+    """Whether to go on from ``matches[index]``, which found nothing, to similar names.
+
+    Only when the words match nothing at all: words matching outside the chosen filters are
+    no typo, and looking for similar names costs most on a large table.
+    """
+    if index + 1 >= len(matches):
+        return False
+    if not any(filters.values()) or matches[index].is_similar_names:
+        return True
+    where, params = where_sql((listed, []), (matches[index].condition, matches[index].params))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table} p WHERE {where})", params)  # noqa: S608
+        return not cursor.fetchone()[0]
 
 
 def count_facets(searchable: Searchable, listed: str, filters: dict[str, list], match: Match | None) -> FacetCounts:

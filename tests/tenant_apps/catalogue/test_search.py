@@ -285,3 +285,12 @@ def test_cards_show_the_small_picture(beta, seller):
         thumbnail_url = image.thumbnail.url
     html = beta.client(beta.members["buyer"]).get("/catalogue/", {"q": "plieuse"}).content.decode()
     assert f'src="{thumbnail_url}"' in html and image.image.url not in html
+
+
+def test_words_found_only_outside_the_filters_are_no_typo(catalogue):
+    criteria = Criteria(q="fraiseuses", filters={"vertical": [catalogue["medical"].pk]})
+    results = search(criteria, languages=["fr"])
+    assert list(results) == [] and not results.is_similar_names
+    counts = facet_counts(criteria)
+    # The counts still show where the words are: one milling machine among machine tools.
+    assert counts.total == 0 and counts["vertical"] == {str(catalogue["tools"].pk): 1}
