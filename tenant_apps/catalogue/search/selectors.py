@@ -11,6 +11,7 @@ copies the links there), and remembered until a product changes (signals.py).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 from tenant_apps.catalogue.models import Product
 from tenant_apps.catalogue.selectors import for_cards, listed_products
@@ -18,7 +19,6 @@ from tenant_apps.directory.models import Company
 from tenant_apps.directory.search import selectors as text
 from tenant_apps.directory.search.results import RankedResults, Results, SortedResults
 
-SORTS = ("relevance", "newest", "title")
 # A search lists its best RESULT_LIMIT products at most; facets still count every match.
 RESULT_LIMIT = 1000
 FACETS_CACHE_SECONDS = 60
@@ -104,7 +104,7 @@ def search(criteria: Criteria, *, languages: list[str]) -> Results:
     it ranks the products whose title matches first, then other matches, so a broad word
     never makes PostgreSQL read and rank a hundred thousand rows.
     """
-    load = _loader(languages)
+    load = partial(products_by_ids, languages=languages)
     matches = text.text_matches(criteria.q)
     if not matches:
         return _run_search(criteria, None, load)
@@ -113,12 +113,6 @@ def search(criteria: Criteria, *, languages: list[str]) -> Results:
         if len(results) or not text.try_similar(PRODUCTS.table, LISTED, criteria.filters, matches, index):
             break
     return results
-
-
-def _loader(languages: list[str]):
-    def load(ids: list[int]) -> list[Product]:
-        return products_by_ids(ids, languages=languages)
-    return load
 
 
 def _run_search(criteria: Criteria, match: text.Match | None, load) -> Results:
