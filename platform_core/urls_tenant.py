@@ -1,14 +1,26 @@
 """A tenant's host: its programme."""
 
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.views.decorators.cache import cache_page
 
 from platform_core.urls_common import handler400, handler403, handler404, handler500  # noqa: F401
 from platform_core.urls_common import urlpatterns as common
 from shared_apps.billing.urls import manage_urlpatterns as billing_manage_urls
 from shared_apps.finance.urls import manage_urlpatterns as finance_summary_urls
+from tenant_apps.catalogue.sitemaps import SITEMAPS
+from tenant_apps.home.views import robots_txt
+
+# For search engines: cached an hour (per programme: the cache's keys carry its schema).
+SITEMAP_SECONDS = 60 * 60
 
 urlpatterns = [
     *common,
+    path("robots.txt", robots_txt, name="robots-txt"),
+    path("sitemap.xml", cache_page(SITEMAP_SECONDS)(sitemap_views.index), {"sitemaps": SITEMAPS,
+         "sitemap_url_name": "sitemap-section"}, name="sitemap-index"),
+    path("sitemap-<section>.xml", cache_page(SITEMAP_SECONDS)(sitemap_views.sitemap), {"sitemaps": SITEMAPS},
+         name="sitemap-section"),
     path("", include("tenant_apps.home.urls")),
     path("accounts/mfa/", include("shared_apps.mfa.urls")),
     path("accounts/sessions/", include("shared_apps.account_sessions.urls")),

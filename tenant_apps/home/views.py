@@ -1,5 +1,9 @@
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import cache_page
+from django.views.decorators.http import require_GET
 
 from shared_apps.accounts.permissions import permission_required
 from tenants import catalog
@@ -19,3 +23,21 @@ def dashboard(request):
     context = {"role_label": catalog.ROLES.get(str(request.role), ""),
                "own_profile": profile_for_dashboard(request.user, request.tenant)}
     return render(request, "home/dashboard.html", context)
+
+
+# Pages search engines have no business in: personal, managed or behind a sign-in.
+ROBOTS_DISALLOW = ("/accounts/", "/manage/", "/api/", "/notifications/", "/inquiries/", "/billing/", "/analytics/",
+                   "/promotion/", "/privacy/", "/catalogue/mine/", "/catalogue/manage/", "/catalogue/saved/",
+                   "/catalogue/facets/", "/catalogue/buyers/")
+
+
+@require_GET
+@cache_page(60 * 60)
+def robots_txt(request):
+    """The programme's robots.txt, announcing its sitemap when visitors may browse the showroom."""
+    from tenant_apps.catalogue.sitemaps import visitors_may_browse
+
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW)]
+    if visitors_may_browse():
+        lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap-index'))}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
