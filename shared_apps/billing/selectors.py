@@ -45,6 +45,17 @@ def live_subscription(tenant, company_id: int | None) -> Subscription | None:
             .select_related("plan", "account").first())
 
 
+def live_subscriptions(tenant, company_ids) -> dict[int, Subscription]:
+    """Each of these companies' live subscription (with its plan), by company id, in one query."""
+    subscriptions = (Subscription.objects.for_tenant(tenant).filter(company_id__in=list(company_ids),
+                                                                    status__in=LIVE_STATUSES)
+                     .select_related("plan").order_by("company_id", "-pk"))
+    found: dict[int, Subscription] = {}
+    for subscription in subscriptions:
+        found.setdefault(subscription.company_id, subscription)
+    return found
+
+
 def _lines() -> Prefetch:
     # The invoice is already the tenant's: its lines need no scope of their own.
     return Prefetch("lines", queryset=InvoiceLine.objects.across_tenants())

@@ -114,7 +114,17 @@ def supported_list(request):
                                  note=form.cleaned_data["note"])
         messages.success(request, _("%(company)s is now supported in the showroom.") % {"company": company.name})
         return redirect("catalogue:supported-list")
-    context = {"form": form, "companies": list(selectors.supported_companies())}
+    companies = list(selectors.supported_companies())
+    # B-SELL: supported companies hold a paid professional account; show whose is live.
+    has_billing = request.tenant.has_module("billing")
+    if has_billing:
+        from shared_apps.billing.selectors import live_subscriptions
+
+        accounts = live_subscriptions(request.tenant, [company.pk for company in companies])
+        for company in companies:
+            company.subscription = accounts.get(company.pk)
+    context = {"form": form, "companies": companies, "has_billing": has_billing,
+               "with_account": sum(1 for company in companies if getattr(company, "subscription", None))}
     return render(request, "catalogue/manage/supported_list.html", context, status=response_status(form))
 
 
