@@ -295,14 +295,23 @@ def generate_events(count: int, *, days: int, batch: int = 500_000, progress: Ca
 
 # --- What is timed --------------------------------------------------------------------------------
 
-def catalogue_page(query: str, filters: dict[str, list]) -> list[int]:
+def catalogue_page(query: str, filters: dict[str, list], *, wait: bool = True) -> list[int]:
     """What the catalogue's search page reads: its first page of products, ready for cards,
-    and the facet counts (remembered as the page remembers them). Returns the page's ids."""
-    from tenant_apps.catalogue.search.selectors import Criteria, facet_counts
+    and the facet counts as the view takes them (``wait``: without JavaScript, the counts
+    are always there; with it, a search matching more than it lists may leave them for a
+    second request). Returns the page's ids."""
+    from tenant_apps.catalogue.search.selectors import Criteria, page_counts, search
+    from tenant_apps.catalogue.search.views import PAGE_SIZE
 
-    ids = catalogue_results(query, filters)
-    facet_counts(Criteria(q=query, filters=filters))
+    criteria = Criteria(q=query, filters=filters)
+    results = search(criteria, languages=["en", "fr"])
+    ids = [product.pk for product in results[:PAGE_SIZE]]
+    page_counts(criteria, results, wait=wait)
     return ids
+
+
+def catalogue_page_with_js(query: str, filters: dict[str, list]) -> list[int]:
+    return catalogue_page(query, filters, wait=False)
 
 
 def catalogue_results(query: str, filters: dict[str, list]) -> list[int]:
@@ -351,6 +360,7 @@ SEARCHES: dict[str, tuple[Callable[[str, dict], list], float | None]] = {
     "baseline: plain full text": (plain_fulltext_search, None),
     "search: first page": (catalogue_results, 50),
     "search: facet counts": (catalogue_facets, None),
+    "search: page with JS": (catalogue_page_with_js, 50),
     "search: page without JS": (catalogue_page, 50),
 }
 

@@ -210,9 +210,10 @@ class ProductImage(models.Model):
         verbose_name=_("image"), upload_to=image_upload_to, format="WEBP", options={"quality": 85},
         processors=[Transpose(), ResizeToFit(IMAGE_MAX_SIDE, IMAGE_MAX_SIDE, upscale=False)],
     )
-    # Made from ``image`` the first time a card shows it, then kept in storage.
+    # Made from ``image`` when it is saved ("optimistic": pages never touch storage to show
+    # it); `comptoir product_images` makes those of images stored before.
     thumbnail = ImageSpecField(source="image", processors=[ResizeToFill(*THUMBNAIL_SIZE)], format="WEBP",
-                               options={"quality": 80})
+                               options={"quality": 80}, cachefile_strategy="imagekit.cachefiles.strategies.Optimistic")
     alt_text = models.CharField(
         _("description of the image"), max_length=200,
         help_text=_("What the image shows, read aloud to people who cannot see it."),

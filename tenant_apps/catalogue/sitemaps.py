@@ -35,7 +35,13 @@ class PagesSitemap(_ShowroomSitemap):
     priority = 1.0
 
     def items(self):
-        return ["showroom:page", "catalogue:product-search"] if visitors_may_browse() else []
+        if not visitors_may_browse():
+            return []
+        tenant, visitor = connection.tenant, AnonymousUser()
+        pages = ["catalogue:product-search"]
+        if tenant.has_module("showroom") and can(visitor, "home.view", tenant=tenant):
+            pages.insert(0, "showroom:page")
+        return pages
 
     def location(self, item):
         return reverse(item)

@@ -13,6 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from functools import partial
 
+from django.core.cache import cache
+from django.db import connection, transaction
+
 from tenant_apps.catalogue.models import Product
 from tenant_apps.catalogue.selectors import for_cards, listed_products
 from tenant_apps.directory.models import Company
@@ -23,6 +26,10 @@ from tenant_apps.directory.search.results import RankedResults, Results, SortedR
 RESULT_LIMIT = 1000
 FACETS_CACHE_SECONDS = 60
 _VERSION_KEY = "catalogue:search-version"
+# The whole catalogue's counts (no words, no filter), kept across changes: see overview_counts().
+_OVERVIEW_KEY = "catalogue:overview-counts"
+_OVERVIEW_COUNTING_KEY = "catalogue:overview-counting"
+OVERVIEW_SECONDS = 24 * 3600
 
 PRODUCTS = text.Searchable(
     model=Product,
@@ -155,6 +162,65 @@ def facet_counts(criteria: Criteria, *, use_cache: bool = True) -> text.FacetCou
         return compute()
     return text.remembered(_VERSION_KEY, text.search_key(criteria.q, criteria.filters), compute,
                            seconds=FACETS_CACHE_SECONDS)
+
+
+def page_counts(criteria: Criteria, results: Results, *, wait: bool) -> text.FacetCounts | None:
+    """The facet counts a search page shows with ``results``; None: fetch them afterwards.
+
+    Counts read every match of the words, filters aside (each facet's counts leave its own
+    filter out), which can take far longer than the search: a page waits for them only
+    when that is few rows (no filter, all matches listed), when asked to (``wait``: without
+    JavaScript) or when they are at hand (remembered, or the whole catalogue's).
+    """
+    if results.is_truncated and is_overview(criteria):
+        return overview_counts()
+    few = not results.is_truncated and not any(criteria.filters.values())
+    if few or wait:
+        return facet_counts(criteria)
+    return remembered_counts(criteria)
+
+
+def is_overview(criteria: Criteria) -> bool:
+    """No words and no filter: the search page everyone lands on."""
+    return not criteria.q.strip() and not any(criteria.filters.values())
+
+
+def overview_counts() -> text.FacetCounts:
+    """Every facet count of the whole catalogue, at once even just after a product changed.
+
+    For catalogues listing more than RESULT_LIMIT products, where counting everything
+    takes up to a second: the last counts are kept with the version they were made at;
+    when a change has made them stale, they are still shown while a Celery task counts
+    again (one at a time), so they lag a change by the time of one count. Counted on the
+    spot the first time, and inside a transaction.
+    """
+    if not text._may_cache():
+        return _count_overview()
+    kept = cache.get(_OVERVIEW_KEY)
+    if kept is None:
+        return store_overview_counts()
+    version, counts = kept
+    if version != text.current_version(_VERSION_KEY) and cache.add(_OVERVIEW_COUNTING_KEY, 1, 120):
+        from tenant_apps.catalogue.tasks import refresh_overview_counts
+
+        schema_name = connection.schema_name
+        transaction.on_commit(lambda: refresh_overview_counts.apply_async(
+            args=[schema_name], headers={"_schema_name": schema_name}))
+    return counts
+
+
+def store_overview_counts() -> text.FacetCounts:
+    """Count the whole catalogue now and keep it (the version is read first: a change
+    made while counting leaves the counts stale, to be counted again)."""
+    version = text.current_version(_VERSION_KEY)
+    counts = _count_overview()
+    cache.set(_OVERVIEW_KEY, (version, counts), OVERVIEW_SECONDS)
+    cache.delete(_OVERVIEW_COUNTING_KEY)
+    return counts
+
+
+def _count_overview() -> text.FacetCounts:
+    return text.count_facets(PRODUCTS, LISTED, {}, None)
 
 
 def remembered_counts(criteria: Criteria) -> text.FacetCounts | None:

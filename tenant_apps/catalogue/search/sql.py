@@ -8,7 +8,12 @@ whatever language they type in; folding and weighting reuse the directory's func
 
 from tenant_apps.directory.search.sql import has_extension
 
-# As created by migration 0002; 0004 replaces it (PRODUCT_TRIGGER_FUNCTION).
+# Functions live in ``public``, shared by every programme's schema, while each schema
+# migrates on its own: a function body must therefore never change once released. A new
+# body gets a new name (``…_v2``), and each schema's migration points its own trigger at
+# it, so a schema not yet migrated keeps the body that matches its columns.
+
+# As created by migration 0002 (and used by schemas before 0004).
 PRODUCT_TRIGGER_FUNCTION_0002 = """
 CREATE OR REPLACE FUNCTION public.comptoir_product_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -46,11 +51,11 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 $$
 """
 
-# The titles alone (weight A) as a second, small vector: a search matching more products than
+# Migration 0004's trigger function. The titles alone (weight A) as a second, small vector: a search matching more products than
 # are listed ranks those whose title matches first, without reading every match. The links'
 # ids are copied on the row, so filters and facet counts read one table.
-PRODUCT_TRIGGER_FUNCTION = """
-CREATE OR REPLACE FUNCTION public.comptoir_product_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$
+PRODUCT_TRIGGER_FUNCTION_V2 = """
+CREATE OR REPLACE FUNCTION public.comptoir_product_search_vector_v2() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE titles text := public.comptoir_fold(concat_ws(' ', NEW.title,
   (SELECT string_agg(t.title, ' ') FROM catalogue_producttranslation t WHERE t.product_id = NEW.id)));
   filters tsvector;
@@ -146,13 +151,22 @@ def install(cursor) -> None:
         cursor.execute(TRIGRAM_INDEX)
 
 
+def _point_trigger_at(cursor, function: str) -> None:
+    cursor.execute("DROP TRIGGER IF EXISTS product_search_vector ON catalogue_product")
+    cursor.execute("CREATE TRIGGER product_search_vector BEFORE INSERT OR UPDATE ON catalogue_product"
+                   f" FOR EACH ROW EXECUTE FUNCTION public.{function}()")
+
+
 def install_title_vectors(cursor) -> None:
     """Fill ``search_title``, the link copies and the filter lexemes from now on and for every
-    product (migration 0004)."""
+    product of this schema (migration 0004)."""
     cursor.execute(FILTER_LEXEMES_FUNCTION)
-    cursor.execute(PRODUCT_TRIGGER_FUNCTION)
+    cursor.execute(PRODUCT_TRIGGER_FUNCTION_V2)
+    _point_trigger_at(cursor, "comptoir_product_search_vector_v2")
     cursor.execute("UPDATE catalogue_product SET search_vector = NULL")
 
 
 def remove_title_vectors(cursor) -> None:
+    # 0002's function is still there (other schemas may use it): point back at it.
     cursor.execute(PRODUCT_TRIGGER_FUNCTION_0002)
+    _point_trigger_at(cursor, "comptoir_product_search_vector")

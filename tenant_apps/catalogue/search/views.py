@@ -41,15 +41,10 @@ def product_search(request):
                   items=[{"company_id": product.company_id, "product_id": product.pk} for product in products])
     saved = catalogue_selectors.saved_product_ids(request.user, [product.pk for product in products])
     listed = len(organic) + len(sponsored_ids)
-    # Counting the facets of more matches than are listed can take longer than the search
-    # itself: when htmx asks (JavaScript runs), the results come at once and the counts in a
-    # second request, unless they are remembered. Without JavaScript, the page counts them.
-    counts = None
-    if results.is_truncated and request.htmx:
-        counts = selectors.remembered_counts(criteria)
-    facets_deferred = counts is None and results.is_truncated and bool(request.htmx)
-    if counts is None and not facets_deferred:
-        counts = selectors.facet_counts(criteria)
+    # With JavaScript, a search matching more than it lists may show its results before its
+    # counts (then fetched by htmx); without, the form and a link ask for them: counts=1.
+    counts = selectors.page_counts(criteria, results, wait=request.GET.get("counts") == "1")
+    facets_deferred = counts is None
     # Beyond the listed products, the facet pass knows how many matched in all.
     total = (max(counts.total, listed) if counts else None) if results.is_truncated else listed
     context = {
@@ -78,7 +73,9 @@ def product_search(request):
 def product_facets(request):
     """The filters of a search with their counts (the search page loads them after its results)."""
     form = _form(request)
-    counts = selectors.facet_counts(form.criteria())
+    criteria = form.criteria()
+    # Only asked for searches matching more than they list: the whole catalogue has its own counts.
+    counts = selectors.overview_counts() if selectors.is_overview(criteria) else selectors.facet_counts(criteria)
     # Fetched by the page for a search matching more than it lists: the exact total comes too.
     context = {"form": form, "facets": facet_groups(form, counts), "total": counts.total,
                "count_heading": bool(request.htmx) and counts.total > selectors.RESULT_LIMIT}

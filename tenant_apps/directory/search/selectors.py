@@ -361,6 +361,11 @@ def forget(version_key: str) -> None:
     cache.set(version_key, uuid.uuid4().hex, timeout=None)
 
 
+def current_version(version_key: str) -> str:
+    """The token that :func:`forget` changes (one is made the first time)."""
+    return _version(version_key)
+
+
 def _version(version_key: str) -> str:
     version = cache.get(version_key)
     if version is None:

@@ -84,7 +84,12 @@ def test_sorting_by_title_newest_and_relevance(catalogue):
 
 def test_search_page_with_shareable_filters_and_counts(beta, catalogue):
     client = beta.client(beta.members["buyer"])
-    response = client.get("/catalogue/", {"q": "machines", "vertical": catalogue["tools"].pk, "country": "US"})
+    search = {"q": "machines", "vertical": catalogue["tools"].pk, "country": "US"}
+    # With filters, counts read more than the results: the page asks for them after its results...
+    deferred = client.get("/catalogue/", search).content.decode()
+    assert "Maintenance de machines-outils" in deferred and 'aria-busy="true"' in deferred
+    # ... unless it is asked to wait for them, as the form does without JavaScript.
+    response = client.get("/catalogue/", {**search, "counts": "1"})
     html = response.content.decode()
     assert response.status_code == 200
     assert "CNC milling machines" in html  # the English title for an English reader
@@ -238,10 +243,14 @@ def test_many_matches_the_page_lists_then_fetches_the_counts(beta, seller, monke
             make_product(seller.company, title=f"Pompe {number}", verticals=[vertical], countries_served=["SN"])
     client = beta.client(beta.members["buyer"])
 
-    # Without JavaScript the page counts at once, and says only the first ones are listed.
+    # A full page does not wait for the counts either; without JavaScript, the form and a
+    # link ask for them (counts=1), and the page then counts before answering.
     page = client.get("/catalogue/", {"q": "pompe"}).content.decode()
-    assert "5 results" in page and "The first 2 are listed" in page
-    assert 'Pumps <span class="facet__count">(5)</span>' in page
+    assert "More than 2 results" in page and "The first 2 are listed" in page and "facet__count" not in page
+    assert '<noscript><p><a href="?q=pompe&amp;counts=1">' in page
+    assert '<noscript><input type="hidden" name="counts" value="1"></noscript>' in page
+    page = client.get("/catalogue/", {"q": "pompe", "counts": "1"}).content.decode()
+    assert "5 results" in page and 'Pumps <span class="facet__count">(5)</span>' in page
 
     # htmx: the results at once, the counts fetched next, with the exact total.
     fragment = client.get("/catalogue/", {"q": "pompe"}, HTTP_HX_REQUEST="true").content.decode()
@@ -294,3 +303,64 @@ def test_words_found_only_outside_the_filters_are_no_typo(catalogue):
     counts = facet_counts(criteria)
     # The counts still show where the words are: one milling machine among machine tools.
     assert counts.total == 0 and counts["vertical"] == {str(catalogue["tools"].pk): 1}
+
+
+def test_the_whole_catalogues_counts_stay_at_hand_while_counted_again(in_beta, seller, monkeypatch,
+                                                                     django_capture_on_commit_callbacks):
+    from tenant_apps.catalogue import tasks
+
+    monkeypatch.setattr(text_selectors, "_may_cache", lambda: True)
+    queued = []
+    monkeypatch.setattr(tasks.refresh_overview_counts, "apply_async", lambda args, headers: queued.append(args))
+    make_product(seller.company, title="Première presse")
+    assert selectors.overview_counts().total == 1  # counted on the spot the first time
+
+    make_product(seller.company, title="Seconde presse")
+    with django_capture_on_commit_callbacks(execute=True):
+        stale = selectors.overview_counts()
+        assert selectors.overview_counts().total == 1
+    # The last counts are shown, and one count again is queued, however many ask meanwhile.
+    assert stale.total == 1 and queued == [[in_beta.tenant.schema_name]]
+    assert tasks.refresh_overview_counts(in_beta.tenant.schema_name) == 2
+    assert selectors.overview_counts().total == 2
+
+
+def test_a_large_catalogue_lands_with_its_counts_at_hand(beta, seller, monkeypatch):
+    monkeypatch.setattr(selectors, "RESULT_LIMIT", 2)
+    with tenant_context(beta.tenant):
+        vertical = make_vertical("Pompes", "Pumps")
+        for number in range(3):
+            make_product(seller.company, title=f"Pompe {number}", verticals=[vertical])
+    client = beta.client(beta.members["buyer"])
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        html = client.get("/catalogue/", **headers).content.decode()
+        assert "3 results" in html and 'Pumps <span class="facet__count">(3)</span>' in html and "aria-busy" not in html
+
+
+def test_another_schema_migrating_leaves_this_ones_search_trigger_alone(in_beta, seller):
+    from tenant_apps.catalogue.search import sql
+
+    vertical = make_vertical("Pompes", "Pumps")
+    with connection.cursor() as cursor:
+        # What migration 0002 does to the shared function while another schema migrates.
+        cursor.execute(sql.PRODUCT_TRIGGER_FUNCTION_0002)
+        cursor.execute("SELECT p.proname FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid"
+                       " WHERE t.tgname = 'product_search_vector' AND t.tgrelid = 'catalogue_product'::regclass")
+        assert cursor.fetchone()[0] == "comptoir_product_search_vector_v2"
+    product = make_product(seller.company, title="Pompe doseuse", verticals=[vertical], countries_served=["SN"])
+    product.refresh_from_db()
+    assert product.vertical_ids == [vertical.pk]
+    assert [found.pk for found in search(Criteria(q="pompe", filters={"vertical": [vertical.pk], "country": ["SN"]}),
+                                         languages=["fr"])] == [product.pk]
+
+
+def test_a_card_whose_image_file_is_missing_still_shows(beta, seller):
+    from tenant_apps.catalogue.models import ProductImage
+
+    with tenant_context(beta.tenant):
+        product = make_product(seller.company, title="Presse plieuse")
+        # A row whose file is gone (a database restored without its media): pages never read storage.
+        ProductImage.objects.bulk_create([ProductImage(product=product, image="catalogue/images/gone.jpg",
+                                                       alt_text="La presse", position=1)])
+    response = beta.client(beta.members["buyer"]).get("/catalogue/", {"q": "plieuse"})
+    assert response.status_code == 200 and "Presse plieuse" in response.content.decode()

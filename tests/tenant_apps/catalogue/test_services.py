@@ -234,3 +234,33 @@ def test_required_languages_are_limited_to_the_programmes_languages(in_beta):
     assert settings.required_languages == ["en"]
     with pytest.raises(services.CatalogueError):
         services.update_settings(actor=in_beta.members["moderator"], required_languages=[])
+
+
+def test_images_stored_before_processing_are_brought_up_to_date(in_beta, seller, settings):
+    from io import StringIO
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.core.management import call_command
+    from PIL import Image
+
+    from tenant_apps.catalogue.models import ProductImage
+
+    product = _create(seller)
+    # A row as stored before processing: the camera's JPEG as uploaded, no thumbnail.
+    stored_name = default_storage.save("catalogue/images/old.jpg", ContentFile(_jpeg_from_a_camera().read()))
+    [old] = ProductImage.objects.bulk_create([ProductImage(product=product, alt_text="Vue", position=1, image=stored_name)])
+    [gone] = ProductImage.objects.bulk_create([ProductImage(product=product, alt_text="Perdue", position=2,
+                                                            image="catalogue/images/gone.png")])
+
+    out = StringIO()
+    call_command("product_images", tenant=in_beta.tenant.slug, stdout=out)
+    assert "1 image(s) brought up to date, 1 file(s) missing" in out.getvalue()
+    old.refresh_from_db()
+    assert old.image.name.endswith(".webp") and not old.image.storage.exists(stored_name)
+    with Image.open(old.image.path) as stored:
+        assert not stored.getexif() and max(stored.size) == 1600
+    assert os.path.exists(old.thumbnail.path)
+    assert gone.image.name == "catalogue/images/gone.png"  # left as it was, and counted
+    call_command("product_images", tenant=in_beta.tenant.slug, stdout=out)  # nothing left to do
+    assert out.getvalue().endswith("0 image(s) brought up to date, 1 file(s) missing.\n")

@@ -78,3 +78,14 @@ def test_sitemap_queries_do_not_grow_with_products(beta, seller, settings):
         for number in range(20):
             make_product(seller.company, title=f"Modèle {number}")
     assert queries("/sitemap-products.xml?p=1&fresh=1") == before
+
+
+def test_the_showroom_page_is_listed_only_where_visitors_can_open_it(beta, seller):
+    beta.tenant.role_matrix["visitor"] = ["catalogue.view"]  # no home.view: the showroom page is closed
+    beta.tenant.save()
+    pages = beta.client().get("/sitemap-showroom.xml").content.decode()
+    assert f"http://{beta.host}/catalogue/" in pages and "/showroom/" not in pages
+    beta.tenant.role_matrix["visitor"] = ["home.view", "catalogue.view"]
+    beta.tenant.modules = [module for module in beta.tenant.modules if module != "showroom"]
+    beta.tenant.save()
+    assert "/showroom/" not in beta.client().get("/sitemap-showroom.xml?again").content.decode()
