@@ -163,6 +163,17 @@ BEGIN
 END $$
 """
 
+# The functions live in ``public``, shared by every programme's schema, while each schema
+# migrates on its own: migration 0002 run for a new schema would put its body back for all.
+# So 0005's bodies get names of their own (migration 0006), which each schema's triggers
+# point at; a released body never changes again (a new one takes a new name).
+COMPANY_TRIGGER_FUNCTION_V2 = COMPANY_TRIGGER_FUNCTION.replace(
+    "public.comptoir_company_search_vector()", "public.comptoir_company_search_vector_v2()")
+EXPERT_TRIGGER_FUNCTION_V2 = EXPERT_TRIGGER_FUNCTION.replace(
+    "public.comptoir_expert_search_vector()", "public.comptoir_expert_search_vector_v2()")
+_TRIGGERS = (("company_search_vector", "directory_company", "comptoir_company_search_vector"),
+             ("expert_search_vector", "directory_expertprofile", "comptoir_expert_search_vector"))
+
 EXTENSIONS = ("unaccent", "pg_trgm")
 
 
@@ -197,3 +208,23 @@ def remove_title_vectors(cursor) -> None:
 def has_extension(cursor, name: str) -> bool:
     cursor.execute("SELECT 1 FROM pg_extension WHERE extname = %s", [name])
     return cursor.fetchone() is not None
+
+
+def _point_triggers(cursor, suffix: str) -> None:
+    for trigger, table, function in _TRIGGERS:
+        cursor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
+        cursor.execute(f"CREATE TRIGGER {trigger} BEFORE INSERT OR UPDATE ON {table}"
+                       f" FOR EACH ROW EXECUTE FUNCTION public.{function}{suffix}()")
+
+
+def install_versioned_triggers(cursor) -> None:
+    """Point this schema's profile triggers at functions of their own (migration 0006)."""
+    cursor.execute(COMPANY_TRIGGER_FUNCTION_V2)
+    cursor.execute(EXPERT_TRIGGER_FUNCTION_V2)
+    _point_triggers(cursor, "_v2")
+
+
+def remove_versioned_triggers(cursor) -> None:
+    cursor.execute(COMPANY_TRIGGER_FUNCTION)
+    cursor.execute(EXPERT_TRIGGER_FUNCTION)
+    _point_triggers(cursor, "")

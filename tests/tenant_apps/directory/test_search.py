@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
@@ -220,3 +221,16 @@ def test_facet_counts_are_remembered_until_a_profile_changes(in_alpha, beta, mon
     assert selectors.facet_counts(criteria, is_member=True)["country"] == {"CI": 1, "GH": 1}
     with tenant_context(beta.tenant):
         assert selectors.facet_counts(criteria, is_member=True)["country"] == {}
+
+
+def test_another_schema_migrating_leaves_this_ones_profile_triggers_alone(in_alpha):
+    from tenant_apps.directory.search import sql
+
+    with connection.cursor() as cursor:
+        # What migration 0002 does to the shared functions while another schema migrates.
+        cursor.execute(sql.COMPANY_TRIGGER_FUNCTION_0002)
+        cursor.execute(sql.EXPERT_TRIGGER_FUNCTION_0002)
+    company = _company(name="Cacao du Sud", description="Fèves.")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT search_title IS NOT NULL FROM directory_company WHERE id = %s", [company.pk])
+        assert cursor.fetchone()[0]
