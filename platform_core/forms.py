@@ -30,3 +30,10 @@ def add_service_errors(form, error: Exception, *, field_map: dict[str, str] | No
     else:
         for message in getattr(error, "messages", [str(error)]):
             form.add_error(None, message)
+
+
+def id_param(value) -> int | None:
+    """A record id from a query string or form value, or None: only ASCII digits count
+    ("²" passes ``str.isdigit()`` but not ``int()``)."""
+    text = str(value or "")
+    return int(text) if text.isascii() and text.isdigit() else None

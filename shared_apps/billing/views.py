@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from platform_core.forms import add_service_errors, posted, response_status
+from platform_core.forms import add_service_errors, id_param, posted, response_status
 from shared_apps.accounts.permissions import can, operator_required, permission_required
 from shared_apps.billing import forms, gateway, pdf, selectors, services, webhooks
 from shared_apps.billing.entitlements import company_id_of
@@ -406,7 +406,8 @@ def console_plans(request, slug):
     tenant = programme(slug)
     if tenant is None:
         raise Http404
-    plan = selectors.plan_in(tenant, request.GET.get("plan")) if request.GET.get("plan", "").isdigit() else None
+    plan_id = id_param(request.GET.get("plan"))
+    plan = selectors.plan_in(tenant, plan_id) if plan_id is not None else None
     form = forms.PlanForm(posted(request), plan=plan)
     if request.method == "POST" and form.is_valid():
         try:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -30,12 +32,14 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+def _attachments_help() -> str:
+    return gettext("Up to %(count)s files, PDF or images, %(size)s MB each. After an error, choose them again.") % {
+        "count": services.MAX_ATTACHMENTS_PER_MESSAGE, "size": services.ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+
+
 def _attachments_field():
-    return MultipleFileField(
-        label=_("Attachments"), required=False,
-        help_text=_("Up to %(count)s files, PDF or images, %(size)s MB each. After an error, choose them again.")
-        % {"count": services.MAX_ATTACHMENTS_PER_MESSAGE, "size": services.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
-    )
+    # Lazy: the fields are made at import, the help is read in each reader's language.
+    return MultipleFileField(label=_("Attachments"), required=False, help_text=lazy(_attachments_help, str)())
 
 
 def _date_input():

@@ -110,7 +110,7 @@ def _owner_of(user, company: Company) -> Representative:
 
 def validate_attachments(uploads: Iterable) -> list:
     """Check every file as every upload is checked (size, type from the bytes, readability, antivirus)."""
-    from tenant_apps.verification import clamav
+    from tenant_apps.verification.services import scan_for_malware
 
     uploads = [upload for upload in uploads if upload]
     if len(uploads) > MAX_ATTACHMENTS_PER_MESSAGE:
@@ -120,17 +120,7 @@ def validate_attachments(uploads: Iterable) -> list:
     for upload in uploads:
         try:
             validate_upload(upload, kinds=ATTACHMENT_KINDS, max_bytes=ATTACHMENT_MAX_BYTES)
-            if clamav.is_configured():
-                upload.seek(0)
-                found = clamav.scan(upload.read())
-                upload.seek(0)
-                if found:
-                    logger.warning("infected attachment refused", extra={"signature": found})
-                    raise ValidationError(_("This file looks infected by a virus, so it was refused."), code="infected")
-        except clamav.ScannerUnavailable:
-            logger.exception("antivirus scan of an attachment failed")
-            problems.append(_("%(name)s: we could not scan this file for viruses just now; please try again in a "
-                              "few minutes.") % {"name": _file_name(upload)})
+            scan_for_malware(upload)
         except ValidationError as error:
             problems.extend(f"{_file_name(upload)}: {message}" for message in error.messages)
     if problems:

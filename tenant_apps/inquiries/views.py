@@ -18,7 +18,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from platform_core.forms import add_service_errors, posted, response_status
+from platform_core.forms import add_service_errors, id_param, posted, response_status
 from shared_apps.accounts.permissions import can, permission_required
 from tenant_apps.directory.models import Company, Representative
 from tenant_apps.inquiries import forms, selectors, services
@@ -59,22 +59,18 @@ def participant_required(view):
 # Sending
 
 
-def _int(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
-
-
 def _target(request) -> tuple[Company, object]:
     """The company (and product) named in the query string; 404 when missing or not open to inquiries."""
     from tenant_apps.catalogue.models import Product
 
     product = None
-    product_id = _int(request.GET.get("product"))
+    product_id = id_param(request.GET.get("product"))
     if product_id is not None:
         product = (Product.objects.select_related("company")
                    .filter(pk=product_id, status=Product.Status.PUBLISHED).first())
         if product is None:
             raise Http404
-    company_id = _int(request.GET.get("company")) or (product.company_id if product else None)
+    company_id = id_param(request.GET.get("company")) or (product.company_id if product else None)
     company = Company.objects.filter(pk=company_id).exclude(visibility=Company.Visibility.HIDDEN).first()
     if company is None or (product is not None and product.company_id != company.pk):
         raise Http404
@@ -132,7 +128,7 @@ def contact_reveal(request, company_pk: int):
     company = get_object_or_404(Company.objects.exclude(visibility=Company.Visibility.HIDDEN), pk=company_pk)
     from tenant_apps.catalogue.models import Product
 
-    product = Product.objects.filter(pk=_int(request.POST.get("product")) or 0, company=company).first()
+    product = Product.objects.filter(pk=id_param(request.POST.get("product")) or 0, company=company).first()
     services.record_contact_reveal(user=request.user, company=company, product=product, request=request)
     revealed = request.session.get(REVEALED_SESSION_KEY, [])
     if company.pk not in revealed:

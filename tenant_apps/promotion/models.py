@@ -320,3 +320,7 @@ class PromotionRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in (self.Status.SUBMITTED, self.Status.QUOTED)
+
+    def quote_expired(self, today) -> bool:
+        """The quote was valid until a day before ``today``: it can no longer be accepted."""
+        return self.quote_valid_until is not None and self.quote_valid_until < today

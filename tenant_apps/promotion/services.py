@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.db.models import Q, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -688,10 +689,12 @@ def _locked_request(promotion_request: PromotionRequest) -> PromotionRequest:
 def _managers(tenant, *, company_id: int, actor):
     """Active members who run promotion, except the actor and the company's own people."""
     from shared_apps.accounts.models import Membership
+    from tenant_apps.directory.models import Representative
 
     roles = [role for role, granted in tenant.role_matrix.items() if "promotion.manage" in granted]
     memberships = Membership.objects.for_tenant(tenant).filter(role__in=roles, user__is_active=True).select_related("user")
-    return [m.user for m in memberships if m.user_id != _actor_id(actor) and not selectors.represents(m.user, company_id)]
+    company_people = set(Representative.objects.filter(company_id=company_id).values_list("user_id", flat=True))
+    return [m.user for m in memberships if m.user_id != _actor_id(actor) and m.user_id not in company_people]
 
 
 def _company_people(company_id: int, *, actor):
@@ -814,9 +817,9 @@ def accept_quote(*, promotion_request: PromotionRequest, actor, today: date | No
     _check_company_side(promotion_request, actor)
     if promotion_request.status != RequestStatus.QUOTED:
         raise PromotionError(_("There is no quote waiting for your answer."))
-    if promotion_request.quote_valid_until is not None and promotion_request.quote_valid_until < today:
+    if promotion_request.quote_expired(today):
         raise PromotionError(_("This quote expired on %(date)s. Ask the programme's team for a new one.")
-                             % {"date": promotion_request.quote_valid_until.isoformat()})
+                             % {"date": date_format(promotion_request.quote_valid_until, "DATE_FORMAT")})
     company = promotion_request.company
     scheduled = _schedule_featured(promotion_request, actor)
 

@@ -473,8 +473,7 @@ def request_detail(request, pk: int):
         "requested_by": people.get(promotion_request.requested_by_id),
         "quoted_by": people.get(promotion_request.quoted_by_id),
         "decided_by": people.get(promotion_request.decided_by_id),
-        "is_expired": promotion_request.quote_valid_until is not None
-        and promotion_request.quote_valid_until < timezone.localdate(),
+        "is_expired": promotion_request.quote_expired(timezone.localdate()),
     }, status=status)
 
 

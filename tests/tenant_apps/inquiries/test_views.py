@@ -103,6 +103,11 @@ def test_the_form_for_an_unknown_or_closed_target_is_not_found(alpha, world, que
     assert alpha.client(world.buyer).get(f"/inquiries/new/{query}").status_code == 404
 
 
+@pytest.mark.parametrize("query", ["?product=²", "?company=²", "?company=١٢", "?product=-1"])
+def test_ids_that_are_not_plain_digits_are_not_found_rather_than_a_server_error(alpha, world, query):
+    assert alpha.client(world.buyer).get(f"/inquiries/new/{query}").status_code == 404
+
+
 def test_a_product_alone_opens_the_form_for_its_company(alpha, world):
     response = alpha.client(world.buyer).get(f"/inquiries/new/?product={world.product.pk}&kind=rfq")
     html = response.content.decode()
