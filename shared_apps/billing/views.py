@@ -389,8 +389,10 @@ def event_rerun(request, pk):
     event = selectors.event_in(request.tenant, pk)
     if event is None:
         raise Http404
-    webhooks.rerun(event=event, actor=request.user)
-    messages.success(request, _("The event is queued again."))
+    if webhooks.rerun(event=event, actor=request.user):
+        messages.success(request, _("The event is queued again."))
+    else:
+        messages.error(request, _("Only a failed or ignored event can be queued again."))
     return redirect("billing-admin:events")
 
 
@@ -406,8 +408,13 @@ def console_plans(request, slug):
     tenant = programme(slug)
     if tenant is None:
         raise Http404
-    plan_id = id_param(request.GET.get("plan"))
-    plan = selectors.plan_in(tenant, plan_id) if plan_id is not None else None
+    plan = None
+    if request.GET.get("plan"):
+        # A plan named but not this programme's: not found, rather than a new plan made.
+        plan_id = id_param(request.GET.get("plan"))
+        plan = selectors.plan_in(tenant, plan_id) if plan_id is not None else None
+        if plan is None:
+            raise Http404
     form = forms.PlanForm(posted(request), plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
@@ -432,8 +439,10 @@ def console_event_rerun(request, pk):
     event = selectors.event_in(None, pk)
     if event is None:
         raise Http404
-    webhooks.rerun(event=event, actor=request.user)
-    messages.success(request, _("The event is queued again."))
+    if webhooks.rerun(event=event, actor=request.user):
+        messages.success(request, _("The event is queued again."))
+    else:
+        messages.error(request, _("Only a failed or ignored event can be queued again."))
     return redirect("billing-console:events")
 
 

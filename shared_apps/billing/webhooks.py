@@ -93,13 +93,19 @@ def enqueue(event_pk: int) -> None:
     process_webhook_event.delay(event_pk)
 
 
-def rerun(*, event: WebhookEvent, actor) -> None:
-    """Queue a failed (or ignored) event again, for finance or an operator."""
+RERUNNABLE = (WebhookEvent.Status.FAILED, WebhookEvent.Status.IGNORED)
+
+
+def rerun(*, event: WebhookEvent, actor) -> bool:
+    """Queue a failed (or ignored) event again, for finance or an operator; False when it is
+    neither (a processed event is never applied twice, whatever is posted)."""
     from shared_apps.audit.services import record
 
-    WebhookEvent.plain.filter(pk=event.pk).update(status=WebhookEvent.Status.QUEUED)
+    if not WebhookEvent.plain.filter(pk=event.pk, status__in=RERUNNABLE).update(status=WebhookEvent.Status.QUEUED):
+        return False
     record(action="billing.event_rerun", tenant=event.tenant, actor=actor, target=event)
     transaction.on_commit(partial(enqueue, event.pk), robust=True)
+    return True
 
 
 # Processing

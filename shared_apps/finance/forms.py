@@ -62,8 +62,18 @@ class ReportForm(DateRangeForm):
         self.currencies = currencies
         self.fields["currency"].choices = [(code, code) for code in currencies] or [("", "—")]
 
+    FIRST_YEAR = 2000
+
     def clean(self):
         data = super().clean()
+        # Months are counted back from the end: keep it where a calendar can count (a far
+        # start is refused below as a period of over five years).
+        last_year = timezone.localdate().year + 1
+        until = data.get("until")
+        if until and not self.FIRST_YEAR <= until.year <= last_year:
+            self.add_error("until", _("Choose an end date between %(first)s and %(last)s.")
+                           % {"first": self.FIRST_YEAR, "last": last_year})
+            data.pop("until", None)
         since, until = data.get("since"), data.get("until") or timezone.localdate()
         if since and (until.year - since.year) * 12 + until.month - since.month >= self.MAX_MONTHS:
             self.add_error("since", _("Choose a period of five years at most."))

@@ -219,3 +219,19 @@ def test_failed_handler_keeps_the_event_failed_with_its_error_until_rerun(stripe
     failed.refresh_from_db()
     assert (failed.status, failed.attempts, failed.last_error) == ("processed", 2, "")
     assert LedgerEntry.objects.for_tenant(seller.tenant).filter(kind="charge").count() == 1
+
+
+def test_a_processed_event_is_never_queued_again(stripe_server, seller, plans, deliver, django_capture_on_commit_callbacks):
+    from shared_apps.billing import webhooks
+
+    url = services.start_card_checkout(tenant=seller.tenant, account=seller.account, plan=plans["basic"],
+                                       actor=seller.representative, success_url="http://x.test/", cancel_url="http://x.test/")
+    stripe_server.control(f"checkout_sessions/{url.rsplit('/', 1)[-1]}/complete")
+    deliver(stripe_server, stripe_server.pending_events())
+    processed = WebhookEvent.objects.across_tenants().get(type="charge.succeeded")
+    assert processed.status == "processed"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert webhooks.rerun(event=processed, actor=None) is False
+    processed.refresh_from_db()
+    assert processed.status == "processed" and processed.attempts == 1
+    assert LedgerEntry.objects.for_tenant(seller.tenant).filter(kind="charge").count() == 1

@@ -314,6 +314,12 @@ def test_reports_draw_accessible_charts_with_their_data_tables(finance_client, a
     assert sum(total for _label, total in response.context["revenue_rows"]) == 12_000
 
 
+@pytest.mark.parametrize("until", ["9999-12-31", "0001-01-01"])
+def test_reports_refuse_an_end_no_calendar_can_count_to(finance_client, until):
+    response = finance_client.get("/finance/reports/", {"until": until})
+    assert response.status_code == 400 and "Choose an end date between" in response.content.decode()
+
+
 def test_reports_refuse_a_bad_period_without_failing(finance_client):
     response = finance_client.get("/finance/reports/", {"since": "2026-05-01", "until": "2026-01-01"})
     assert response.status_code == 400
