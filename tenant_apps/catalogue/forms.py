@@ -168,7 +168,9 @@ class SupportCompanyForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        candidates = Company.objects.filter(showroom_support__isnull=True).order_by("name").values_list("pk", "name")
+        # Hidden profiles are in no list of supported companies, so they cannot be chosen here.
+        candidates = (Company.objects.filter(showroom_support__isnull=True).exclude(visibility=Company.Visibility.HIDDEN)
+                      .order_by("name").values_list("pk", "name"))
         self.fields["company"].choices = [("", "---------"), *candidates]
 
 

@@ -55,7 +55,8 @@ def seller_company(user) -> Company | None:
     """The company ``user`` sells for: the one they represent, when they may edit its catalogue."""
     if user is None or not user.is_authenticated or not can(user, "catalogue.edit_own", tenant=current_tenant()):
         return None
-    rep = Representative.objects.filter(user=user).select_related("company").first()
+    # The same company every time (owner first), should the user represent several.
+    rep = Representative.objects.filter(user=user).select_related("company").order_by("-is_owner", "pk").first()
     return rep.company if rep else None
 
 

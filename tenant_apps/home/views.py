@@ -2,10 +2,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_GET
 
 from shared_apps.accounts.permissions import permission_required
+from tenant_apps.catalogue.sitemaps import visitors_may_browse
 from tenants import catalog
 
 
@@ -32,11 +32,8 @@ ROBOTS_DISALLOW = ("/accounts/", "/manage/", "/api/", "/notifications/", "/inqui
 
 
 @require_GET
-@cache_page(60 * 60)
 def robots_txt(request):
     """The programme's robots.txt, announcing its sitemap when visitors may browse the showroom."""
-    from tenant_apps.catalogue.sitemaps import visitors_may_browse
-
     lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW)]
     if visitors_may_browse():
         lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap-index'))}")

@@ -40,13 +40,12 @@ def product_search(request):
     record_events(Event.Kind.SEARCH_IMPRESSION, request=request,
                   items=[{"company_id": product.company_id, "product_id": product.pk} for product in products])
     saved = catalogue_selectors.saved_product_ids(request.user, [product.pk for product in products])
-    listed = len(organic) + len(sponsored_ids)
     # With JavaScript, a search matching more than it lists may show its results before its
     # counts (then fetched by htmx); without, the form and a link ask for them: counts=1.
     counts = selectors.page_counts(criteria, results, wait=request.GET.get("counts") == "1")
     facets_deferred = counts is None
-    # Beyond the listed products, the facet pass knows how many matched in all.
-    total = (max(counts.total, listed) if counts else None) if results.is_truncated else listed
+    # Lifted products are counted once, whether or not they also match the words.
+    total = results.total(counts.total if counts else None, listed=len(organic) + len(sponsored_ids))
     context = {
         "form": form,
         "page": page,

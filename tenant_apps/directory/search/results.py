@@ -29,6 +29,14 @@ class Results(Sequence):
     def is_truncated(self) -> bool:
         raise NotImplementedError
 
+    def total(self, counted: int | None, *, listed: int | None = None) -> int | None:
+        """How many matched: those listed (``listed``, or all of these) or, beyond the limit,
+        what the facet pass ``counted`` (None: not counted yet)."""
+        listed = len(self) if listed is None else listed
+        if not self.is_truncated:
+            return listed
+        return None if counted is None else max(counted, listed)
+
     def ids(self, stop: int) -> list[int]:
         """The ids of the first ``stop`` results, in order, without loading the rows."""
         raise NotImplementedError

@@ -363,10 +363,6 @@ def forget(version_key: str) -> None:
 
 def current_version(version_key: str) -> str:
     """The token that :func:`forget` changes (one is made the first time)."""
-    return _version(version_key)
-
-
-def _version(version_key: str) -> str:
     version = cache.get(version_key)
     if version is None:
         cache.add(version_key, uuid.uuid4().hex, timeout=None)
@@ -380,7 +376,8 @@ def search_key(q: str, filters: dict[str, list], *extra) -> str:
         (name, sorted(str(value) for value in values) if isinstance(values, list | tuple) else str(values))
         for name, values in filters.items() if values
     )
-    return repr((*extra, _words(q), ordered))
+    # The words decide the text match; the folded text, the similar names asked when they find nothing.
+    return repr((*extra, _words(q), fold(q).strip()[:200], ordered))
 
 
 def _may_cache() -> bool:
@@ -389,7 +386,7 @@ def _may_cache() -> bool:
 
 def _remembered_key(version_key: str, search: str) -> str:
     # The cache's key function adds the programme's schema name.
-    return f"{version_key}:{_version(version_key)}:{hashlib.sha256(search.encode()).hexdigest()}"
+    return f"{version_key}:{current_version(version_key)}:{hashlib.sha256(search.encode()).hexdigest()}"
 
 
 def remembered(version_key: str, search: str, compute: Callable[[], FacetCounts], *, seconds: int) -> FacetCounts:

@@ -44,8 +44,7 @@ def _search_page(request, form_class, template):
     results = selectors.search(criteria, is_member=is_member)
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors.facet_counts(criteria, is_member=is_member)
-    # Beyond the listed profiles, the facet pass knows how many matched in all.
-    total = max(counts.total, len(results)) if results.is_truncated else len(results)
+    total = results.total(counts.total)
     context = {
         "form": form, "page": page, "facets": facet_groups(form, counts), "criteria": criteria,
         "results": results, "total": total, "result_limit": selectors.RESULT_LIMIT,

@@ -9,6 +9,7 @@ from django_tenants.utils import tenant_context
 
 from shared_apps.billing import services as billing
 from tenant_apps.catalogue import services
+from tenant_apps.directory.models import Company
 from tests.shared_apps.billing.conftest import make_seller
 
 
@@ -64,3 +65,12 @@ def test_the_accounts_column_costs_one_query_whatever_the_number_of_companies(al
         billing.subscribe_by_invoice(tenant=alpha.tenant, account=seller.account, plan=plan, actor=seller.representative)
         _support(alpha, seller.company)
     assert queries() == before
+
+
+def test_hidden_profiles_cannot_be_chosen_as_supported_companies(beta, seller, other_seller):
+    from tenant_apps.catalogue.forms import SupportCompanyForm
+
+    with tenant_context(beta.tenant):
+        Company.objects.filter(pk=other_seller.company.pk).update(visibility=Company.Visibility.HIDDEN)
+        choices = {value for value, _label in SupportCompanyForm().fields["company"].choices}
+    assert seller.company.pk in choices and other_seller.company.pk not in choices

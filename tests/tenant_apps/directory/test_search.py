@@ -234,3 +234,9 @@ def test_another_schema_migrating_leaves_this_ones_profile_triggers_alone(in_alp
     with connection.cursor() as cursor:
         cursor.execute("SELECT search_title IS NOT NULL FROM directory_company WHERE id = %s", [company.pk])
         assert cursor.fetchone()[0]
+
+
+def test_remembered_counts_tell_apart_searches_whose_typo_fallback_differs():
+    # Same words, but only the second is long enough for similar names.
+    assert selectors.search_key("ab", {}) != selectors.search_key("ab.", {})
+    assert selectors.search_key("Cacao", {"country": ["SN"]}) == selectors.search_key("cacao", {"country": ["SN"]})
